@@ -1,0 +1,77 @@
+"""Shared test set-up: a throw-away data directory, the three personas and a case.
+
+The personas follow STYLE.md: alice commands the case, bob responds on it, charlie is a user
+of the same install who is not a member (every case route must answer him 404).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+
+# Settings read the environment when Django starts, which is after this module is imported.
+os.environ.setdefault("WARROOM_DATA", tempfile.mkdtemp(prefix="warroom-test-"))
+os.environ.setdefault("WARROOM_SECURE_COOKIES", "0")
+
+import pytest  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+DETECTED = datetime(2025, 8, 12, 6, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _evidence_storage(settings: pytest.FixtureRequest, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Uploaded evidence goes to a per-test directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence"},
+        },
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user(username, f"{username}@example.com", PASSWORD)
+
+
+@pytest.fixture
+def alice(db):  # type: ignore[no-untyped-def]
+    """The incident commander of `case`."""
+    return _user("alice")
+
+
+@pytest.fixture
+def bob(db):  # type: ignore[no-untyped-def]
+    """A responder on `case`."""
+    return _user("bob")
+
+
+@pytest.fixture
+def charlie(db):  # type: ignore[no-untyped-def]
+    """A user of this install who is not a member of `case`."""
+    return _user("charlie")
+
+
+@pytest.fixture
+def case(alice, bob, charlie):  # type: ignore[no-untyped-def]
+    """INC-2025-0001, the SharePoint breach, commanded by alice with bob responding."""
+    from warroom.accounts.models import Membership, Role
+    from warroom.cases.actions import open_case
+    from warroom.cases.choices import Severity
+
+    incident = open_case(
+        alice,
+        title="SharePoint servers breached",
+        severity=Severity.SEV1,
+        detected_at=DETECTED,
+        aware_at=DETECTED,
+        now=DETECTED,
+        summary="Webshell found on an internet-facing SharePoint front end.",
+    )
+    Membership.objects.create(case=incident, user=bob, role=Role.RESPONDER)
+    return incident

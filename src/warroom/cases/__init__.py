@@ -1,0 +1,1 @@
+"""The case: incident, timeline, assets, indicators, evidence, tasks and actions."""

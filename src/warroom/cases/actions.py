@@ -1,0 +1,238 @@
+"""Verbs that change the case and must appear on its timeline, each one transaction.
+
+A view or API route calls one of these; the timeline event is written in the same transaction
+as the change, so the record can never show a change without its event or the reverse. Time is
+an input: callers read the clock once and pass `now`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from warroom.accounts.models import Membership, Role
+from warroom.cases.choices import (
+    ActionState,
+    AssetState,
+    CustodyKind,
+    EventKind,
+    EventSource,
+    Phase,
+    Severity,
+)
+from warroom.cases.models import (
+    Action,
+    Asset,
+    AssetStateChange,
+    CustodyEntry,
+    Evidence,
+    Incident,
+    Indicator,
+    TimelineEvent,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def record_event(
+    case: Incident,
+    actor: User | None,
+    kind: EventKind,
+    text: str,
+    *,
+    occurred_at: datetime,
+    now: datetime | None = None,
+    source: EventSource = EventSource.PERSON,
+    asset: Asset | None = None,
+    indicator: Indicator | None = None,
+    evidence: Evidence | None = None,
+) -> TimelineEvent:
+    """Add an event to CASE's timeline, recorded at NOW (default: when it occurred)."""
+    return TimelineEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        text=text,
+        occurred_at=occurred_at,
+        recorded_at=now or occurred_at,
+        source=source,
+        asset=asset,
+        indicator=indicator,
+        evidence=evidence,
+    )
+
+
+def open_case(
+    user: User,
+    *,
+    title: str,
+    severity: Severity,
+    detected_at: datetime,
+    now: datetime,
+    summary: str = "",
+    aware_at: datetime | None = None,
+) -> Incident:
+    """Open a case with USER as its commander; the reference is the next free one."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Incident.objects.create(
+                    reference=Incident.next_reference(detected_at.year),
+                    title=title,
+                    summary=summary,
+                    severity=severity,
+                    detected_at=detected_at,
+                    aware_at=aware_at,
+                    commander=user,
+                    created_at=now,
+                )
+                Membership.objects.create(case=case, user=user, role=Role.COMMANDER)
+                record_event(
+                    case,
+                    user,
+                    EventKind.STATUS_CHANGE,
+                    f"Case opened as {severity} in phase {Phase.DETECTED.label}.",
+                    occurred_at=now,
+                )
+                return case
+        except IntegrityError:
+            # Another case took the same reference between our read and write; try the next.
+            continue
+    raise RuntimeError("could not allocate a case reference after 5 attempts")
+
+
+@transaction.atomic
+def change_phase(
+    case: Incident, phase: Phase, actor: User, *, now: datetime, note: str = ""
+) -> TimelineEvent | None:
+    """Move CASE to PHASE; returns the timeline event, or None when nothing changed."""
+    if case.phase == phase:
+        return None
+    old = Phase(case.phase)
+    case.phase = phase
+    case.save(update_fields=["phase", "updated_at"])
+    text = f"Phase changed from {old.label} to {phase.label}."
+    return record_event(
+        case, actor, EventKind.STATUS_CHANGE, _with_note(text, note), occurred_at=now
+    )
+
+
+@transaction.atomic
+def change_severity(
+    case: Incident, severity: Severity, actor: User, *, now: datetime, note: str = ""
+) -> TimelineEvent | None:
+    """Set CASE's severity; returns the timeline event, or None when nothing changed."""
+    if case.severity == severity:
+        return None
+    old = case.severity
+    case.severity = severity
+    case.save(update_fields=["severity", "updated_at"])
+    text = f"Severity changed from {old} to {severity.value}."
+    return record_event(
+        case, actor, EventKind.STATUS_CHANGE, _with_note(text, note), occurred_at=now
+    )
+
+
+@transaction.atomic
+def change_asset_state(
+    asset: Asset, state: AssetState, actor: User, *, reason: str, now: datetime
+) -> TimelineEvent | None:
+    """Set ASSET's state, keeping who, when and why; None when nothing changed."""
+    if asset.state == state:
+        return None
+    old = AssetState(asset.state)
+    AssetStateChange.objects.create(
+        asset=asset,
+        from_state=old,
+        to_state=state,
+        changed_by=actor,
+        changed_at=now,
+        reason=reason,
+    )
+    asset.state = state
+    asset.save(update_fields=["state"])
+    text = f"{asset.name} changed from {old.label} to {state.label}: {reason}"
+    return record_event(
+        asset.case, actor, EventKind.STATUS_CHANGE, text, occurred_at=now, asset=asset
+    )
+
+
+def take_offline(asset: Asset, actor: User, *, reason: str, now: datetime) -> TimelineEvent | None:
+    """Record that ASSET was taken offline on purpose (containment)."""
+    return change_asset_state(asset, AssetState.OFFLINE, actor, reason=reason, now=now)
+
+
+@transaction.atomic
+def add_evidence(evidence: Evidence, actor: User, *, now: datetime) -> Evidence:
+    """Save new EVIDENCE, open its custody log, and note it on the timeline."""
+    evidence.added_by = actor
+    evidence.added_at = now
+    evidence.save()
+    where = "uploaded" if evidence.file else f"kept at {evidence.location}"
+    CustodyEntry.objects.create(
+        evidence=evidence,
+        kind=CustodyKind.ACQUIRED,
+        actor=actor,
+        at=now,
+        note=f"Acquired by {evidence.acquired_by} from {evidence.acquired_from} "
+        f"at {evidence.acquired_at:%Y-%m-%d %H:%M} UTC; {where}.",
+    )
+    record_event(
+        evidence.case,
+        actor,
+        EventKind.OBSERVATION,
+        f"Evidence added: {evidence.name} from {evidence.acquired_from}.",
+        occurred_at=now,
+        evidence=evidence,
+    )
+    return evidence
+
+
+def log_custody(
+    evidence: Evidence, kind: CustodyKind, actor: User | None, *, now: datetime, note: str = ""
+) -> CustodyEntry:
+    """Append to EVIDENCE's chain of custody (downloads, transfers, verifications)."""
+    return CustodyEntry.objects.create(evidence=evidence, kind=kind, actor=actor, at=now, note=note)
+
+
+@transaction.atomic
+def approve_action(action: Action, approver: User, *, now: datetime) -> TimelineEvent:
+    """A commander approves a proposed action."""
+    action.state = ActionState.APPROVED
+    action.approved_by = approver
+    action.approved_at = now
+    action.save(update_fields=["state", "approved_by", "approved_at"])
+    return record_event(
+        action.case,
+        approver,
+        EventKind.DECISION,
+        f"Approved: {action}",
+        occurred_at=now,
+        asset=action.asset,
+    )
+
+
+@transaction.atomic
+def complete_action(
+    action: Action, actor: User, *, outcome: str, now: datetime
+) -> TimelineEvent:
+    """Record that ACTION was carried out, and with what outcome."""
+    action.state = ActionState.DONE
+    action.done_at = now
+    action.outcome = outcome
+    action.save(update_fields=["state", "done_at", "outcome"])
+    return record_event(
+        action.case,
+        actor,
+        EventKind.ACTION,
+        _with_note(f"Done: {action}", outcome),
+        occurred_at=now,
+        asset=action.asset,
+    )
+
+
+def _with_note(text: str, note: str) -> str:
+    return f"{text} {note.strip()}" if note.strip() else text

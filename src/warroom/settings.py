@@ -1,0 +1,261 @@
+"""Django settings, all read from the environment in this one file.
+
+Nothing needs to be set: with no environment warroom runs on SQLite with its data in ./var.
+
+    WARROOM_DATA            data directory (database, evidence, secret key); default ./var
+    WARROOM_DATABASE_URL    e.g. postgresql://user@127.0.0.1:5432/warroom; default SQLite
+    WARROOM_SECRET_KEY      or WARROOM_SECRET_KEY_FILE; default: generated once in WARROOM_DATA
+    WARROOM_DEBUG           DEBUG on (never in production); default off
+    WARROOM_ALLOWED_HOSTS   comma separated; default localhost names
+    WARROOM_SECURE_COOKIES  send cookies only over HTTPS; default on unless DEBUG
+    WARROOM_MAX_UPLOAD_MB   largest evidence upload accepted; default 4096
+    WARROOM_LOGIN_ATTEMPTS  failed logins before a lockout; default 5
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_str(name: str, default: str = "") -> str:
+    """The variable NAME, or the contents of the file named by NAME_FILE, or DEFAULT."""
+    if name in os.environ:
+        return os.environ[name]
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    return default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable; accepts 1/0, true/false, yes/no, on/off."""
+    raw = env_str(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value")
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole-number variable."""
+    raw = env_str(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from the environment, else one generated on first run and kept in DATA_DIR."""
+    configured = env_str("WARROOM_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        # O_EXCL: two processes starting at once never overwrite each other's key.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(secrets.token_urlsafe(50))
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def _database(data_dir: Path) -> dict[str, object]:
+    url = env_str("WARROOM_DATABASE_URL")
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": data_dir / "warroom.sqlite3",
+            # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
+            # lock at BEGIN so two writers queue up instead of failing mid-transaction.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise ImproperlyConfigured(
+                "WARROOM_DATABASE_URL names PostgreSQL but psycopg is not installed: "
+                "pip install 'warroom[postgres]'"
+            ) from None
+    return config
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("WARROOM_DATA", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("WARROOM_DEBUG", False)
+SECRET_KEY = _secret_key(DATA_DIR)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env_str("WARROOM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in env_str("WARROOM_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "axes",
+    "warroom.accounts",
+    "warroom.cases",
+    "warroom.jobs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Axes last: it needs the authenticated user and turns lockouts into a response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "warroom.urls"
+WSGI_APPLICATION = "warroom.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database(DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "case-list"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login rate limiting: lock a username+address pair out after repeated failures.
+AXES_FAILURE_LIMIT = env_int("WARROOM_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Security headers and cookies. Cookies are Secure unless DEBUG or explicitly turned off for
+# plain-HTTP use on loopback (`warroom up` does that when it binds to 127.0.0.1).
+SECURE_COOKIES = env_bool("WARROOM_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 12 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Everything is served from our own origin: no CDN, no inline script (htmx comes from a package).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+SECURE_HSTS_SECONDS = env_int("WARROOM_HSTS_SECONDS", 0)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("WARROOM_BEHIND_PROXY", False) else None
+)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "evidence", "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Evidence uploads stream to a temporary file while being hashed; nothing is held in memory.
+MAX_UPLOAD_BYTES = env_int("WARROOM_MAX_UPLOAD_MB", 4096) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["warroom.cases.uploads.HashingUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = None
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

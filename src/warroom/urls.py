@@ -1,0 +1,13 @@
+"""Top-level URLs: the web UI, the JSON API and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from warroom.api import api
+
+urlpatterns = [
+    path("", include("warroom.cases.urls")),
+    path("accounts/", include("warroom.accounts.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
