@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 os.environ.setdefault("WARROOM_DATA", tempfile.mkdtemp(prefix="warroom-test-"))
 os.environ.setdefault("WARROOM_SECURE_COOKIES", "0")
 
-import pytest  # noqa: E402
+import pytest
 
 PASSWORD = "correct horse battery staple"
 DETECTED = datetime(2025, 8, 12, 6, 30, tzinfo=UTC)

@@ -70,7 +70,7 @@ class Membership(models.Model):
         return Role(self.role)
 
 
-TOKEN_PREFIX = "wr_"
+TOKEN_PREFIX = "wr_"  # noqa: S105 (a prefix, not a secret)
 
 
 def hash_token(raw: str) -> str:

@@ -216,9 +216,7 @@ def approve_action(action: Action, approver: User, *, now: datetime) -> Timeline
 
 
 @transaction.atomic
-def complete_action(
-    action: Action, actor: User, *, outcome: str, now: datetime
-) -> TimelineEvent:
+def complete_action(action: Action, actor: User, *, outcome: str, now: datetime) -> TimelineEvent:
     """Record that ACTION was carried out, and with what outcome."""
     action.state = ActionState.DONE
     action.done_at = now
@@ -229,6 +227,77 @@ def complete_action(
         actor,
         EventKind.ACTION,
         _with_note(f"Done: {action}", outcome),
+        occurred_at=now,
+        asset=action.asset,
+    )
+
+
+@transaction.atomic
+def add_asset(asset: Asset, actor: User, *, now: datetime) -> Asset:
+    """Save a new ASSET (validated by the caller) and note it on the timeline."""
+    asset.save()
+    facing = ", internet-facing" if asset.internet_facing else ""
+    record_event(
+        asset.case,
+        actor,
+        EventKind.OBSERVATION,
+        f"Asset added: {asset.name} ({asset.role or 'no role given'}{facing}), "
+        f"state {AssetState(asset.state).label}.",
+        occurred_at=now,
+        asset=asset,
+    )
+    return asset
+
+
+@transaction.atomic
+def add_indicator(indicator: Indicator, actor: User, *, now: datetime) -> Indicator:
+    """Save a new INDICATOR (validated and normalised by the caller), noted on the timeline."""
+    indicator.added_by = actor
+    indicator.added_at = now
+    indicator.save()
+    record_event(
+        indicator.case,
+        actor,
+        EventKind.FINDING,
+        f"Indicator added: {indicator.type} {indicator.value}"
+        + (f" (source: {indicator.source})" if indicator.source else ""),
+        occurred_at=now,
+        indicator=indicator,
+    )
+    return indicator
+
+
+@transaction.atomic
+def propose_action(action: Action, actor: User, *, now: datetime) -> Action:
+    """Save a new ACTION as proposed by ACTOR, noted on the timeline."""
+    action.state = ActionState.PROPOSED
+    action.requested_by = actor
+    action.requested_at = now
+    action.save()
+    record_event(
+        action.case,
+        actor,
+        EventKind.ACTION,
+        f"Proposed: {action}",
+        occurred_at=now,
+        asset=action.asset,
+    )
+    return action
+
+
+@transaction.atomic
+def reject_action(action: Action, actor: User, *, now: datetime, note: str = "") -> TimelineEvent:
+    """A commander turns a proposed action down."""
+    action.state = ActionState.REJECTED
+    action.approved_by = actor
+    action.approved_at = now
+    action.outcome = note
+    action.save(update_fields=["state", "approved_by", "approved_at", "outcome"])
+    return record_event(
+        action.case,
+        actor,
+        EventKind.DECISION,
+        _with_note(f"Rejected: {action}", note),
         occurred_at=now,
         asset=action.asset,
     )

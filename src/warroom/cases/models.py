@@ -190,7 +190,7 @@ class Indicator(models.Model):
     """An indicator of compromise, in STIX 2.1 vocabulary, unique per case."""
 
     case = models.ForeignKey(Incident, models.CASCADE, related_name="indicators")
-    type = models.CharField(max_length=20, choices=INDICATOR_TYPES)  # noqa: A003 (STIX name)
+    type = models.CharField(max_length=20, choices=INDICATOR_TYPES)
     value = models.CharField(max_length=2048)
     first_seen = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
@@ -318,9 +318,7 @@ class Action(models.Model):
     )
     requested_by = models.ForeignKey(USER, models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(
-        USER, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    approved_by = models.ForeignKey(USER, models.SET_NULL, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)

@@ -33,7 +33,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     def handle_raw_input(
         self,
         input_data: Any,
-        META: dict[str, str],  # noqa: N803 (Django's name)
+        META: dict[str, str],
         content_length: int,
         boundary: bytes,
         encoding: str | None = None,

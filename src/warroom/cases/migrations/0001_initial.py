@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import warroom.cases.models
 from django.conf import settings
 from django.db import migrations, models
 
+import warroom.cases.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,197 +17,625 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('hostname', models.CharField(blank=True, max_length=253)),
-                ('ip_addresses', models.JSONField(blank=True, default=list, validators=[warroom.cases.models.validate_ip_list])),
-                ('role', models.CharField(blank=True, help_text='e.g. SharePoint front end', max_length=200)),
-                ('internet_facing', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('online', 'Online'), ('suspected', 'Suspected compromised'), ('isolated', 'Isolated'), ('offline', 'Offline'), ('restored', 'Restored')], default='online', max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("hostname", models.CharField(blank=True, max_length=253)),
+                (
+                    "ip_addresses",
+                    models.JSONField(
+                        blank=True, default=list, validators=[warroom.cases.models.validate_ip_list]
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="e.g. SharePoint front end", max_length=200
+                    ),
+                ),
+                ("internet_facing", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("suspected", "Suspected compromised"),
+                            ("isolated", "Isolated"),
+                            ("offline", "Offline"),
+                            ("restored", "Restored"),
+                        ],
+                        default="online",
+                        max_length=10,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssetStateChange',
+            name="AssetStateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('online', 'Online'), ('suspected', 'Suspected compromised'), ('isolated', 'Isolated'), ('offline', 'Offline'), ('restored', 'Restored')], max_length=10)),
-                ('to_state', models.CharField(choices=[('online', 'Online'), ('suspected', 'Suspected compromised'), ('isolated', 'Isolated'), ('offline', 'Offline'), ('restored', 'Restored')], max_length=10)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.TextField()),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='state_changes', to='cases.asset')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("suspected", "Suspected compromised"),
+                            ("isolated", "Isolated"),
+                            ("offline", "Offline"),
+                            ("restored", "Restored"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("suspected", "Suspected compromised"),
+                            ("isolated", "Isolated"),
+                            ("offline", "Offline"),
+                            ("restored", "Restored"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.TextField()),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="state_changes",
+                        to="cases.asset",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('file', models.FileField(blank=True, null=True, upload_to='%Y/%m/')),
-                ('location', models.CharField(blank=True, help_text='Where the evidence is kept when not uploaded (path, share, vault reference).', max_length=1024)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('acquired_by', models.CharField(help_text='Person or firm who collected it.', max_length=200)),
-                ('acquired_at', models.DateTimeField()),
-                ('acquired_from', models.CharField(help_text='Host, system or person.', max_length=255)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("file", models.FileField(blank=True, null=True, upload_to="%Y/%m/")),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the evidence is kept when not uploaded (path, share, vault reference).",
+                        max_length=1024,
+                    ),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("size", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "acquired_by",
+                    models.CharField(help_text="Person or firm who collected it.", max_length=200),
+                ),
+                ("acquired_at", models.DateTimeField()),
+                (
+                    "acquired_from",
+                    models.CharField(help_text="Host, system or person.", max_length=255),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['-acquired_at', '-id'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["-acquired_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CustodyEntry',
+            name="CustodyEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acquired', 'Acquired'), ('hashed', 'Hashed'), ('verified', 'Hash verified'), ('accessed', 'Accessed'), ('transferred', 'Transferred')], max_length=12)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='custody', to='cases.evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acquired", "Acquired"),
+                            ("hashed", "Hashed"),
+                            ("verified", "Hash verified"),
+                            ("accessed", "Accessed"),
+                            ("transferred", "Transferred"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="custody",
+                        to="cases.evidence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'custody entries',
-                'ordering': ['at', 'id'],
+                "verbose_name_plural": "custody entries",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('severity', models.CharField(choices=[('SEV1', 'SEV1 — critical'), ('SEV2', 'SEV2 — major'), ('SEV3', 'SEV3 — minor'), ('SEV4', 'SEV4 — low')], default='SEV2', max_length=4)),
-                ('phase', models.CharField(choices=[('detected', 'Detected'), ('triage', 'Triage'), ('contained', 'Contained'), ('eradicated', 'Eradicated'), ('recovered', 'Recovered'), ('closed', 'Closed')], default='detected', max_length=12)),
-                ('detected_at', models.DateTimeField(help_text='When the intrusion was first detected.')),
-                ('aware_at', models.DateTimeField(blank=True, help_text="When the organisation became aware; regulators' clocks start here.", null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('commander', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='commanded_cases', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("SEV1", "SEV1 — critical"),
+                            ("SEV2", "SEV2 — major"),
+                            ("SEV3", "SEV3 — minor"),
+                            ("SEV4", "SEV4 — low"),
+                        ],
+                        default="SEV2",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("detected", "Detected"),
+                            ("triage", "Triage"),
+                            ("contained", "Contained"),
+                            ("eradicated", "Eradicated"),
+                            ("recovered", "Recovered"),
+                            ("closed", "Closed"),
+                        ],
+                        default="detected",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "detected_at",
+                    models.DateTimeField(help_text="When the intrusion was first detected."),
+                ),
+                (
+                    "aware_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the organisation became aware; regulators' clocks start here.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "commander",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="commanded_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-detected_at', '-id'],
+                "ordering": ["-detected_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='cases.incident'),
+            model_name="evidence",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evidence",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='asset',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='cases.incident'),
+            model_name="asset",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assets",
+                to="cases.incident",
+            ),
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('take_offline', 'Take offline'), ('block', 'Block'), ('reset_credentials', 'Reset credentials'), ('restore', 'Restore'), ('other', 'Other')], max_length=20)),
-                ('description', models.TextField()),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('done', 'Done'), ('rejected', 'Rejected')], default='proposed', max_length=10)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.asset')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='cases.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("take_offline", "Take offline"),
+                            ("block", "Block"),
+                            ("reset_credentials", "Reset credentials"),
+                            ("restore", "Restore"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("approved", "Approved"),
+                            ("done", "Done"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.asset",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="cases.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('ipv4-addr', 'IPv4 address or network'), ('ipv6-addr', 'IPv6 address or network'), ('domain-name', 'Domain name'), ('url', 'URL'), ('email-addr', 'E-mail address'), ('file:hashes.MD5', 'File MD5'), ('file:hashes.SHA-1', 'File SHA-1'), ('file:hashes.SHA-256', 'File SHA-256'), ('file:name', 'File name')], max_length=20)),
-                ('value', models.CharField(max_length=2048)),
-                ('first_seen', models.DateTimeField(blank=True, null=True)),
-                ('last_seen', models.DateTimeField(blank=True, null=True)),
-                ('confidence', models.PositiveSmallIntegerField(default=50, help_text='STIX confidence, 0 (none) to 100 (certain).')),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('tlp', models.CharField(choices=[('clear', 'TLP:CLEAR'), ('green', 'TLP:GREEN'), ('amber', 'TLP:AMBER'), ('amber+strict', 'TLP:AMBER+STRICT'), ('red', 'TLP:RED')], default='amber', max_length=12)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='cases.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("ipv4-addr", "IPv4 address or network"),
+                            ("ipv6-addr", "IPv6 address or network"),
+                            ("domain-name", "Domain name"),
+                            ("url", "URL"),
+                            ("email-addr", "E-mail address"),
+                            ("file:hashes.MD5", "File MD5"),
+                            ("file:hashes.SHA-1", "File SHA-1"),
+                            ("file:hashes.SHA-256", "File SHA-256"),
+                            ("file:name", "File name"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("value", models.CharField(max_length=2048)),
+                ("first_seen", models.DateTimeField(blank=True, null=True)),
+                ("last_seen", models.DateTimeField(blank=True, null=True)),
+                (
+                    "confidence",
+                    models.PositiveSmallIntegerField(
+                        default=50, help_text="STIX confidence, 0 (none) to 100 (certain)."
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200)),
+                (
+                    "tlp",
+                    models.CharField(
+                        choices=[
+                            ("clear", "TLP:CLEAR"),
+                            ("green", "TLP:GREEN"),
+                            ("amber", "TLP:AMBER"),
+                            ("amber+strict", "TLP:AMBER+STRICT"),
+                            ("red", "TLP:RED"),
+                        ],
+                        default="amber",
+                        max_length=12,
+                    ),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="cases.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['type', 'value'],
+                "ordering": ["type", "value"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('blocked', 'Blocked'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.incident')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("blocked", "Blocked"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="cases.incident",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['state', 'due_at', 'id'],
+                "ordering": ["state", "due_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEvent',
+            name="TimelineEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(help_text='When it happened; may be long before now.')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('kind', models.CharField(choices=[('observation', 'Observation'), ('action', 'Action'), ('decision', 'Decision'), ('communication', 'Communication'), ('finding', 'Finding'), ('status_change', 'Status change')], max_length=16)),
-                ('text', models.TextField()),
-                ('source', models.CharField(choices=[('person', 'Person'), ('hunt', 'Hunt'), ('import', 'Import')], default='person', max_length=8)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='cases.asset')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.incident')),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='cases.evidence')),
-                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='cases.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(help_text="When it happened; may be long before now."),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("observation", "Observation"),
+                            ("action", "Action"),
+                            ("decision", "Decision"),
+                            ("communication", "Communication"),
+                            ("finding", "Finding"),
+                            ("status_change", "Status change"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("person", "Person"), ("hunt", "Hunt"), ("import", "Import")],
+                        default="person",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="cases.asset",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.incident",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="cases.evidence",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="cases.indicator",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['phase', 'severity'], name='cases_incid_phase_ba4e7c_idx'),
+            model_name="incident",
+            index=models.Index(fields=["phase", "severity"], name="cases_incid_phase_ba4e7c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('file', ''), _negated=True), models.Q(('location', ''), _negated=True), _connector='OR'), name='evidence_has_file_or_location'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("file", ""), _negated=True),
+                    models.Q(("location", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="evidence_has_file_or_location",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.UniqueConstraint(fields=('case', 'name'), name='asset_name_unique_per_case'),
+            model_name="asset",
+            constraint=models.UniqueConstraint(
+                fields=("case", "name"), name="asset_name_unique_per_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('case', 'type', 'value'), name='indicator_unique_per_case'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("case", "type", "value"), name="indicator_unique_per_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__lte', 100)), name='confidence_at_most_100'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("confidence__lte", 100)), name="confidence_at_most_100"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timelineevent',
-            index=models.Index(fields=['case', '-occurred_at', '-id'], name='timeline_order'),
+            model_name="timelineevent",
+            index=models.Index(fields=["case", "-occurred_at", "-id"], name="timeline_order"),
         ),
         migrations.AddIndex(
-            model_name='timelineevent',
-            index=models.Index(fields=['case', 'kind', '-occurred_at'], name='timeline_kind'),
+            model_name="timelineevent",
+            index=models.Index(fields=["case", "kind", "-occurred_at"], name="timeline_kind"),
         ),
     ]
