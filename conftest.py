@@ -75,3 +75,32 @@ def case(alice, bob, charlie):  # type: ignore[no-untyped-def]
     )
     Membership.objects.create(case=incident, user=bob, role=Role.RESPONDER)
     return incident
+
+
+# --- CI guards: a skipped test or the wrong database must fail the run, not pass quietly. ---
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    expected = os.environ.get("WARROOM_EXPECT_DATABASE")
+    if not expected:
+        return
+    from django.conf import settings
+
+    engine = str(settings.DATABASES["default"]["ENGINE"])
+    if not engine.endswith(expected):
+        raise pytest.UsageError(f"WARROOM_EXPECT_DATABASE={expected} but the engine is {engine}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("WARROOM_NO_SKIPS") and _skipped:
+        print(f"\nWARROOM_NO_SKIPS is set and {len(_skipped)} tests were skipped:")
+        for nodeid in _skipped:
+            print(f"  {nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "warroom.accounts.middleware.PasswordChangeRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last: it needs the authenticated user and turns lockouts into a response.
     "axes.middleware.AxesMiddleware",

@@ -109,3 +109,25 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+
+class PasswordChangeRequired(models.Model):
+    """A user who must choose a new password before doing anything else.
+
+    The requirement holds while the password is still the one it was issued with, so any way
+    of changing the password (the form, the admin, `manage changepassword`) lifts it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    issued_password = models.CharField(max_length=256)
+
+    def __str__(self) -> str:
+        return f"{self.user} must change password"
+
+    @classmethod
+    def require(cls, user: User) -> None:
+        cls.objects.update_or_create(user=user, defaults={"issued_password": user.password})
+
+    @classmethod
+    def applies_to(cls, user: User) -> bool:
+        return cls.objects.filter(user=user, issued_password=user.password).exists()

@@ -90,7 +90,11 @@ def _domain(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:  # a bad port or a malformed IPv6 host
+        raise IndicatorError(f"{value!r} is not a valid URL: {exc}") from None
     if parts.scheme.lower() not in {"http", "https", "ftp", "ftps"} or not parts.hostname:
         raise IndicatorError(f"{value!r} is not an absolute http(s) or ftp URL")
     host = parts.hostname
@@ -100,7 +104,7 @@ def _url(value: str) -> str:
             host = f"[{host}]"
     except ValueError:
         host = _domain(host)
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    netloc = host if port is None else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
