@@ -102,6 +102,7 @@ def _database(data_dir: Path) -> dict[str, object]:
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("WARROOM_DATA", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)  # WhiteNoise warns at start if it is missing
 
 DEBUG = env_bool("WARROOM_DEBUG", False)
 SECRET_KEY = _secret_key(DATA_DIR)
@@ -231,6 +232,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The hand-written stylesheet lives beside the shared templates, outside any one app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

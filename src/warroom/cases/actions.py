@@ -7,7 +7,7 @@ an input: callers read the clock once and pass `now`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from warroom.cases.choices import (
     EventSource,
     Phase,
     Severity,
+    TaskState,
 )
 from warroom.cases.models import (
     Action,
@@ -30,6 +31,7 @@ from warroom.cases.models import (
     Evidence,
     Incident,
     Indicator,
+    Task,
     TimelineEvent,
 )
 
@@ -178,7 +180,7 @@ def add_evidence(evidence: Evidence, actor: User, *, now: datetime) -> Evidence:
         actor=actor,
         at=now,
         note=f"Acquired by {evidence.acquired_by} from {evidence.acquired_from} "
-        f"at {evidence.acquired_at:%Y-%m-%d %H:%M} UTC; {where}.",
+        f"at {evidence.acquired_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC; {where}.",
     )
     record_event(
         evidence.case,
@@ -305,3 +307,86 @@ def reject_action(action: Action, actor: User, *, now: datetime, note: str = "")
 
 def _with_note(text: str, note: str) -> str:
     return f"{text} {note.strip()}" if note.strip() else text
+
+
+@transaction.atomic
+def change_aware_at(
+    case: Incident, aware_at: datetime | None, actor: User, *, now: datetime, note: str = ""
+) -> TimelineEvent | None:
+    """Set when the organisation became aware; regulators' clocks start from it, so it is
+    noted on the timeline. None when nothing changed."""
+
+    if case.aware_at == aware_at:
+        return None
+    case.aware_at = aware_at
+    case.save(update_fields=["aware_at", "updated_at"])
+    text = (
+        f"Awareness time set to {aware_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+        if aware_at
+        else "Awareness time cleared."
+    )
+    return record_event(
+        case, actor, EventKind.STATUS_CHANGE, _with_note(text, note), occurred_at=now
+    )
+
+
+@transaction.atomic
+def relocate_evidence(
+    evidence: Evidence, location: str, actor: User, *, now: datetime
+) -> CustodyEntry | None:
+    """Record that EVIDENCE is now kept at LOCATION, as a transfer in its chain of custody."""
+    if evidence.location == location:
+        return None
+    old = evidence.location or "(uploaded file)"
+    evidence.location = location
+    evidence.save(update_fields=["location"])
+    return log_custody(
+        evidence, CustodyKind.TRANSFERRED, actor, now=now, note=f"Moved from {old} to {location}."
+    )
+
+
+@transaction.atomic
+def record_evidence_hash(
+    evidence: Evidence, sha256: str, actor: User, *, now: datetime, size: int | None = None
+) -> CustodyEntry:
+    """Record the SHA-256 (and size) of EVIDENCE that was added without one.
+
+    A hash, once recorded, is never replaced: a different value means a different file.
+    """
+    if evidence.sha256:
+        raise ValueError(f"{evidence.name} already has SHA-256 {evidence.sha256}")
+    evidence.sha256 = sha256.lower()
+    fields = ["sha256"]
+    if size is not None:
+        evidence.size = size
+        fields.append("size")
+    evidence.save(update_fields=fields)
+    return log_custody(
+        evidence, CustodyKind.HASHED, actor, now=now, note=f"SHA-256 {evidence.sha256}."
+    )
+
+
+@transaction.atomic
+def add_task(task: Task, actor: User, *, now: datetime) -> Task:
+    """Save a new TASK of its case and note who owns it on the timeline."""
+    task.created_at = now
+    task.save()
+    owner = task.owner.get_username() if task.owner else "nobody yet"
+    due = f", due {task.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if task.due_at else ""
+    text = f"Task added: {task.title} ({owner}{due})."
+    record_event(task.case, actor, EventKind.ACTION, text, occurred_at=now)
+    return task
+
+
+@transaction.atomic
+def change_task_state(
+    task: Task, state: TaskState, actor: User, *, now: datetime
+) -> TimelineEvent | None:
+    """Move TASK to STATE, noted on the timeline; None when nothing changed."""
+    if task.state == state:
+        return None
+    old = TaskState(task.state)
+    task.state = state
+    task.save(update_fields=["state", "updated_at"])
+    text = f"Task {task.title} moved from {old.label} to {state.label}."
+    return record_event(task.case, actor, EventKind.ACTION, text, occurred_at=now)
