@@ -21,14 +21,18 @@ DETECTED = datetime(2025, 8, 12, 6, 30, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _evidence_storage(settings: pytest.FixtureRequest, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Uploaded evidence goes to a per-test directory."""
+def _test_storage(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded evidence goes to a per-test directory; static files need no collectstatic.
+
+    Production serves static files through WhiteNoise's manifest storage, which needs
+    `collectstatic` to have run; tests render templates without it, so they use plain storage.
+    """
     settings.STORAGES = {
-        **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "evidence"},
         },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

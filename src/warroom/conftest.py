@@ -1,26 +1,12 @@
-"""Test set-up for the web app's pages.
+"""Rows of the conftest case, for the page tests.
 
-Production serves static files through WhiteNoise's manifest storage, which needs
-`collectstatic` to have run; tests render templates without it, so they use plain storage.
+Each is made through its verb so that the case's timeline looks as it would in use.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from pytest_django.fixtures import Settings
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings: Settings) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-# Rows of the conftest case, for the page tests. Each is made through its verb so that the
-# case's timeline looks as it would in use.
 
 
 @pytest.fixture
