@@ -390,3 +390,51 @@ def change_task_state(
     task.save(update_fields=["state", "updated_at"])
     text = f"Task {task.title} moved from {old.label} to {state.label}."
     return record_event(task.case, actor, EventKind.ACTION, text, occurred_at=now)
+
+
+class LastCommanderError(ValueError):
+    """A case must keep at least one commander."""
+
+
+@transaction.atomic
+def add_member(
+    case: Incident,
+    user: User,
+    role: Role,
+    actor: User,
+    *,
+    now: datetime,
+    expires_at: datetime | None = None,
+) -> Membership:
+    """Give USER ROLE on CASE (or change the role they have), noted on the timeline."""
+    membership = Membership.objects.filter(case=case, user=user).first()
+    if membership and membership.role == Role.COMMANDER and role != Role.COMMANDER:
+        _keep_a_commander(case, membership)
+    verb = "now" if membership else "added as"
+    membership = membership or Membership(case=case, user=user, added_at=now)
+    membership.role = role
+    membership.expires_at = expires_at
+    membership.save()
+    until = f" until {expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if expires_at else ""
+    text = f"{user.get_username()} {verb} {role.label}{until}."
+    record_event(case, actor, EventKind.DECISION, text, occurred_at=now)
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, actor: User, *, now: datetime) -> TimelineEvent:
+    """Take MEMBERSHIP's user off the case; the last commander cannot be removed."""
+    if membership.role == Role.COMMANDER:
+        _keep_a_commander(membership.case, membership)
+    membership.delete()
+    text = f"{membership.user.get_username()} removed from the case."
+    return record_event(membership.case, actor, EventKind.DECISION, text, occurred_at=now)
+
+
+def _keep_a_commander(case: Incident, leaving: Membership) -> None:
+    others = Membership.objects.filter(case=case, role=Role.COMMANDER).exclude(pk=leaving.pk)
+    if not others.exists():
+        raise LastCommanderError(
+            f"{leaving.user.get_username()} is the only commander of {case.reference}; "
+            "make someone else commander first"
+        )

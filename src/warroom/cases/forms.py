@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from warroom.accounts.models import Membership
+from warroom.accounts.models import Membership, Role
 from warroom.cases.choices import ActionState, AssetState, EventKind, Phase, Severity, TaskState
 from warroom.cases.models import Action, Asset, Evidence, Incident, Indicator, Task
 
@@ -232,3 +232,23 @@ class ActionOutcomeForm(ActionDecisionForm):
     note = forms.CharField(
         label="Outcome", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class MemberForm(forms.Form):
+    """Put a user of this install on the case, or change their role."""
+
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.RESPONDER)
+    expires_at = utc_field("Access until", required=False)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise ValidationError(f"There is no active user named {username!r}.")
+        self.cleaned_data["user"] = user
+        return username
+
+
+class MemberRemoveForm(forms.Form):
+    """Nothing to fill in: the button confirms."""

@@ -22,7 +22,7 @@ from warroom.cases.actions import log_custody, record_event
 from warroom.cases.choices import CustodyKind, EventKind, EventSource
 from warroom.cases.models import CustodyEntry, Evidence
 from warroom.jobs.errors import PermanentError
-from warroom.jobs.models import Job
+from warroom.jobs.models import Job, JobState
 from warroom.jobs.queue import enqueue
 from warroom.jobs.registry import Payload
 
@@ -37,12 +37,15 @@ class EvidenceUnreadable(OSError):
 
 
 def enqueue_hash(evidence: Evidence, *, now: datetime | None = None) -> Job:
-    """Queue hashing (or re-verifying) saved EVIDENCE, due at NOW; reuses a pending request.
+    """Queue hashing (or re-verifying) saved EVIDENCE, due at NOW; reuses a queued request.
 
-    Call it in the same transaction that saves the evidence: the job commits with it.
+    A running job is not reused: it may have opened the file before the change that prompted
+    this request. Call it in the transaction that saves the evidence: the job commits with it.
     """
-    pending = Job.objects.pending().filter(kind=HASH_EVIDENCE, payload__evidence_id=evidence.pk)
-    return pending.first() or enqueue(HASH_EVIDENCE, {"evidence_id": evidence.pk}, now=now)
+    queued = Job.objects.filter(
+        kind=HASH_EVIDENCE, state=JobState.QUEUED, payload__evidence_id=evidence.pk
+    )
+    return queued.first() or enqueue(HASH_EVIDENCE, {"evidence_id": evidence.pk}, now=now)
 
 
 def hash_evidence(payload: Payload) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from warroom.cases import evidence_views, views
+from warroom.cases import evidence_views, member_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -31,4 +31,10 @@ urlpatterns = [
     path("cases/<str:ref>/actions/<int:pk>/approve/", views.action_approve, name="action-approve"),
     path("cases/<str:ref>/actions/<int:pk>/reject/", views.action_reject, name="action-reject"),
     path("cases/<str:ref>/actions/<int:pk>/done/", views.action_done, name="action-done"),
+    path("cases/<str:ref>/members/add/", member_views.member_add, name="member-add"),
+    path(
+        "cases/<str:ref>/members/<int:pk>/remove/",
+        member_views.member_remove,
+        name="member-remove",
+    ),
 ]

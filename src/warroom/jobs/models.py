@@ -25,10 +25,6 @@ class JobQuerySet(models.QuerySet["Job"]):
         """Queued jobs whose time has come, oldest first."""
         return self.filter(state=JobState.QUEUED, run_at__lte=now).order_by("run_at", "id")
 
-    def pending(self) -> JobQuerySet:
-        """Jobs not yet finished: queued (due or not) or running."""
-        return self.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
-
 
 class Job(models.Model):
     """One unit of background work, claimed and run by `warroom worker`."""

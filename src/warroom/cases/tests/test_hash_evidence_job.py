@@ -15,7 +15,7 @@ from warroom.cases.models import Evidence, Incident
 from warroom.cases.tasks import enqueue_hash, hash_evidence
 from warroom.jobs.errors import PermanentError
 from warroom.jobs.models import Job, JobState
-from warroom.jobs.worker import run_once
+from warroom.jobs.worker import claim, run_once
 
 NOW = datetime(2025, 8, 13, 10, 0, tzinfo=UTC)
 SIZE = 5 * 1024 * 1024 + 123  # several chunks and a partial one
@@ -168,9 +168,16 @@ def test_deleted_evidence_fails_at_once(db):
         hash_evidence({"evidence_id": 404})
 
 
-def test_enqueue_hash_reuses_a_pending_job(case, bob, image):
+def test_enqueue_hash_reuses_a_queued_job(case, bob, image):
     evidence = _evidence(case, bob, location=str(image))
     assert enqueue_hash(evidence, now=NOW) == enqueue_hash(evidence, now=NOW)
-    _work()
-    assert enqueue_hash(evidence, now=NOW).state == JobState.QUEUED
-    assert Job.objects.count() == 2
+    assert Job.objects.count() == 1
+
+
+def test_enqueue_hash_queues_again_once_the_job_has_started(case, bob, image):
+    evidence = _evidence(case, bob, location=str(image))
+    first = enqueue_hash(evidence, now=NOW)
+    assert claim(first.pk, "busy", NOW)
+    second = enqueue_hash(evidence, now=NOW)
+    assert second != first
+    assert second.state == JobState.QUEUED

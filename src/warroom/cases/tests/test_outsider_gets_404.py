@@ -17,8 +17,9 @@ OTHER_ROUTES = [p for p in urlpatterns if isinstance(p, URLPattern) and p not in
 
 
 @pytest.fixture
-def every_object(asset, evidence, task, action):
-    return {"asset": asset, "evidence": evidence, "task": task, "action": action}
+def every_object(case, bob, asset, evidence, task, action):
+    member = case.memberships.get(user=bob)
+    return {"asset": asset, "evidence": evidence, "task": task, "action": action, "member": member}
 
 
 def _url(route, case, objects):
