@@ -91,7 +91,7 @@ def up(
     from django.conf import settings
 
     _prepare()
-    worker = subprocess.Popen([sys.executable, "-m", "warroom.cli", "worker"])  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "warroom.cli", "worker"])
     console.print(
         f"warroom is running at [bold]http://{host}:{port}/[/] "
         f"(data in {settings.DATA_DIR}, database {settings.DATABASES['default']['ENGINE']}). "

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 
 @pytest.fixture
-def observer(case, charlie):  # type: ignore[no-untyped-def]
+def observer(case, charlie):
     """charlie, invited to `case` read only (an outside expert, say)."""
     from warroom.accounts.models import Membership, Role
 
@@ -19,7 +19,7 @@ def observer(case, charlie):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def asset(case, bob):  # type: ignore[no-untyped-def]
+def asset(case, bob):
     """The internet-facing SharePoint front end of `case`."""
     from warroom.cases.actions import add_asset
     from warroom.cases.models import Asset
@@ -29,7 +29,7 @@ def asset(case, bob):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def indicator(case, bob):  # type: ignore[no-untyped-def]
+def indicator(case, bob):
     """The webshell's file name, an indicator of `case`."""
     from warroom.cases.actions import add_indicator
     from warroom.cases.models import Indicator
@@ -39,7 +39,7 @@ def indicator(case, bob):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def evidence(case, bob):  # type: ignore[no-untyped-def]
+def evidence(case, bob):
     """An uploaded IIS log of `case`."""
     from django.core.files.base import ContentFile
 
@@ -58,7 +58,7 @@ def evidence(case, bob):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def task(case, alice, bob):  # type: ignore[no-untyped-def]
+def task(case, alice, bob):
     """bob's task on `case`."""
     from warroom.cases.actions import add_task
     from warroom.cases.models import Task
@@ -67,7 +67,7 @@ def task(case, alice, bob):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def action(case, bob, asset):  # type: ignore[no-untyped-def]
+def action(case, bob, asset):
     """bob's proposal to take the SharePoint front end offline."""
     from warroom.cases.actions import propose_action
     from warroom.cases.choices import ActionKind

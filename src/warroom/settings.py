@@ -86,6 +86,9 @@ def _database(data_dir: Path) -> dict[str, object]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not Django's default in-memory test database, so tests of concurrent
+            # workers open real separate connections, as production does.
+            "TEST": {"NAME": data_dir / "test.sqlite3"},
         }
     config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.postgresql":

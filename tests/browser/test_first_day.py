@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
+from conftest import PASSWORD
 from django.contrib.auth.models import User
 
-from conftest import PASSWORD
 from warroom.cases.models import Asset, Incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

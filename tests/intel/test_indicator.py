@@ -67,7 +67,7 @@ def test_it_rejects_with_a_clear_message(kind: IndicatorType, raw: str, message:
 
 
 def test_it_rejects_unknown_types_listing_the_known_ones() -> None:
-    with pytest.raises(IndicatorError, match="unknown indicator type 'ip'.*ipv4-addr"):
+    with pytest.raises(IndicatorError, match=r"unknown indicator type 'ip'.*ipv4-addr"):
         normalise("ip", "1.2.3.4")
 
 

@@ -32,7 +32,7 @@ def get_membership(user: AbstractBaseUser | AnonymousUser, reference: str) -> Me
     membership = (
         Membership.objects.active()
         .select_related("case")
-        .filter(case__reference=reference, user=user)
+        .filter(case__reference=reference, user__pk=user.pk)
         .first()
     )
     if membership is None:

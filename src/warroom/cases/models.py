@@ -46,7 +46,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return self.filter(
             models.Q(memberships__expires_at__isnull=True)
             | models.Q(memberships__expires_at__gt=now),
-            memberships__user=user,
+            memberships__user__pk=user.pk,
         )
 
 

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
@@ -35,7 +35,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         input_data: Any,
         META: dict[str, str],
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         # A body announced as too big is refused at its first file chunk: the form fields
@@ -58,9 +58,10 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         self.digest.update(raw_data)
         return super().receive_data_chunk(raw_data, start)
 
-    def file_complete(self, file_size: int) -> TemporaryUploadedFile:
+    def file_complete(self, file_size: int) -> UploadedFile | None:
         uploaded = super().file_complete(file_size)
-        uploaded.sha256 = self.digest.hexdigest()  # type: ignore[attr-defined]
+        if uploaded is not None:
+            uploaded.sha256 = self.digest.hexdigest()  # type: ignore[attr-defined]
         return uploaded
 
     def _refuse(self, what: str) -> None:

@@ -5,15 +5,22 @@ from warroom.accounts.bootstrap import ensure_first_admin
 NEW_PASSWORD = "a much longer passphrase 2025"
 
 
+def _first_admin() -> tuple[str, str]:
+    created = ensure_first_admin()
+    assert created is not None
+    return created
+
+
 def test_it_creates_the_administrator_once(db):
-    username, password = ensure_first_admin()
+    username, password = _first_admin()
     admin = User.objects.get(username=username)
-    assert admin.is_superuser and admin.check_password(password)
+    assert admin.is_superuser
+    assert admin.check_password(password)
     assert ensure_first_admin() is None
 
 
 def test_it_sends_the_administrator_to_change_the_password(client, db):
-    username, _password = ensure_first_admin()
+    username, _password = _first_admin()
     client.force_login(User.objects.get(username=username))
     response = client.get("/")
     assert response.status_code == 302
@@ -21,7 +28,7 @@ def test_it_sends_the_administrator_to_change_the_password(client, db):
 
 
 def test_it_lets_the_administrator_change_the_password(client, db):
-    username, password = ensure_first_admin()
+    username, password = _first_admin()
     client.force_login(User.objects.get(username=username))
     response = client.post(
         "/accounts/password/change/",
