@@ -10,6 +10,8 @@ Nothing needs to be set: with no environment warroom runs on SQLite with its dat
     WARROOM_SECURE_COOKIES  send cookies only over HTTPS; default on unless DEBUG
     WARROOM_MAX_UPLOAD_MB   largest evidence upload accepted; default 4096
     WARROOM_LOGIN_ATTEMPTS  failed logins before a lockout; default 5
+    WARROOM_EVIDENCE_ROOTS  folders (separated by the OS path separator) the worker may read
+                            evidence kept by `location` from; default none
 """
 
 from __future__ import annotations
@@ -256,6 +258,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 MAX_UPLOAD_BYTES = env_int("WARROOM_MAX_UPLOAD_MB", 4096) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["warroom.cases.uploads.HashingUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = None
+# Evidence registered by its location on this machine is hashed by the worker only inside
+# these folders, so a case member cannot make warroom read (and report the hash and size of)
+# any file it can reach, such as its own secret key.
+EVIDENCE_ROOTS = [
+    Path(p).resolve() for p in env_str("WARROOM_EVIDENCE_ROOTS").split(os.pathsep) if p.strip()
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -127,7 +128,22 @@ def _local_path(evidence: Evidence) -> str:
             f"evidence {evidence.pk} is kept at {location!r}, which is not a local absolute "
             "path; nothing to hash"
         )
-    return location
+    return str(_inside_evidence_roots(Path(location)))
+
+
+def _inside_evidence_roots(path: Path) -> Path:
+    """PATH with symbolic links resolved, if it lies in a folder of WARROOM_EVIDENCE_ROOTS."""
+    real = path.resolve()
+    roots = settings.EVIDENCE_ROOTS
+    if not any(real.is_relative_to(root) for root in roots):
+        allowed = ", ".join(map(str, roots)) or "none configured"
+        raise PermanentError(
+            f"evidence at {path} is outside the folders warroom may read evidence from "
+            f"(WARROOM_EVIDENCE_ROOTS: {allowed})"
+        )
+    if real.is_relative_to(settings.DATA_DIR):
+        raise PermanentError(f"evidence at {path} is inside warroom's own data directory")
+    return real
 
 
 def _open_regular(path: str) -> BinaryIO:

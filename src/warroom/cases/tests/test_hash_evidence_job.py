@@ -21,6 +21,12 @@ NOW = datetime(2025, 8, 13, 10, 0, tzinfo=UTC)
 SIZE = 5 * 1024 * 1024 + 123  # several chunks and a partial one
 
 
+@pytest.fixture(autouse=True)
+def _evidence_root(settings, tmp_path):
+    """The test's folder is where evidence may be read from, as WARROOM_EVIDENCE_ROOTS."""
+    settings.EVIDENCE_ROOTS = [tmp_path.resolve()]
+
+
 @pytest.fixture
 def image(tmp_path):
     """A multi-megabyte evidence file with varied content."""
@@ -181,3 +187,29 @@ def test_enqueue_hash_queues_again_once_the_job_has_started(case, bob, image):
     second = enqueue_hash(evidence, now=NOW)
     assert second != first
     assert second.state == JobState.QUEUED
+
+
+def test_a_file_outside_the_evidence_roots_is_not_read(case, bob, settings, image, tmp_path):
+    settings.EVIDENCE_ROOTS = [tmp_path / "evidence-share"]
+    evidence = _evidence(case, bob, location=str(image))
+    with pytest.raises(PermanentError, match="outside the folders warroom may read"):
+        hash_evidence({"evidence_id": evidence.pk})
+    evidence.refresh_from_db()
+    assert (evidence.sha256, evidence.size) == ("", None)
+
+
+def test_a_symbolic_link_out_of_the_roots_is_not_followed(case, bob, settings, tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "Security.evtx").symlink_to(settings.DATA_DIR / "secret_key")
+    settings.EVIDENCE_ROOTS = [share.resolve()]
+    evidence = _evidence(case, bob, location=str(share / "Security.evtx"))
+    with pytest.raises(PermanentError, match="outside the folders"):
+        hash_evidence({"evidence_id": evidence.pk})
+
+
+def test_warroom_data_is_never_read(case, bob, settings):
+    settings.EVIDENCE_ROOTS = [settings.DATA_DIR.parent]
+    evidence = _evidence(case, bob, location=str(settings.DATA_DIR / "secret_key"))
+    with pytest.raises(PermanentError, match="inside warroom's own data directory"):
+        hash_evidence({"evidence_id": evidence.pk})
