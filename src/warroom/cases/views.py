@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -48,6 +47,7 @@ from warroom.cases.forms import (
     TaskStateForm,
 )
 from warroom.cases.models import Action, Asset, Incident, Indicator, Task, TimelineEvent
+from warroom.cases.paging import TwoEndedPaginator
 
 EVENTS_PER_PAGE = 50
 
@@ -141,7 +141,7 @@ def case_detail(request: AuthedRequest, ref: str) -> HttpResponse:
         .newest_first()
         .select_related("actor", "asset", "indicator", "evidence")
     )
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = TwoEndedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {**case_context(case, role), "page": page, "kind": filters.get("kind", "")}
     return render(request, "cases/case_detail.html", context)
 
