@@ -25,6 +25,7 @@ def test_it_sends_the_administrator_to_change_the_password(client, db):
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == "/accounts/password/change/"
+    assert "one-time password" in client.get(response.url).content.decode()
 
 
 def test_it_lets_the_administrator_change_the_password(client, db):
