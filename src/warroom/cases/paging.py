@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-class TwoEndedPaginator(Paginator):
+class TwoEndedPaginator(Paginator):  # type: ignore[type-arg]
     """A Paginator that reads pages past the middle from the other end of the ordering.
 
     The database skips OFFSET rows before it returns a page, so with Django's Paginator the
@@ -17,7 +17,7 @@ class TwoEndedPaginator(Paginator):
     one responders open to see how it started, costs what the newest does.
     """
 
-    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+    def page(self, number: Any) -> Page[Any]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
@@ -26,4 +26,4 @@ class TwoEndedPaginator(Paginator):
         if not isinstance(self.object_list, QuerySet) or bottom <= self.count // 2:
             return super().page(number)
         from_end = self.object_list.reverse()[self.count - top : self.count - bottom]
-        return self._get_page(list(from_end)[::-1], number, self)
+        return Page(list(from_end)[::-1], number, self)
