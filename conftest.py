@@ -98,7 +98,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from django.conf import settings
 
     engine = str(settings.DATABASES["default"]["ENGINE"])
-    if not engine.endswith(expected):
+    if expected not in engine.rsplit(".", 1)[-1]:
         raise pytest.UsageError(f"WARROOM_EXPECT_DATABASE={expected} but the engine is {engine}")
 
 
