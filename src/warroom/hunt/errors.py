@@ -1,0 +1,27 @@
+"""The exceptions of warroom.hunt (drawn in the package docstring)."""
+
+from __future__ import annotations
+
+
+class HuntError(Exception):
+    """Base class of every error raised by warroom.hunt."""
+
+
+class SourceError(HuntError):
+    """An evidence file that cannot be read at all; the message names the file."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class RuleError(HuntError):
+    """A rule that cannot be loaded or compiled; the message names file and line."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason

@@ -1,0 +1,95 @@
+"""What every evidence source yields: events, with where they came from.
+
+A source reads one format (`sources/evtx.py`, `sources/w3c.py`, ...). It is a generator: it
+never loads a whole file, and a corrupt record is reported to `Problems` with its file and
+position, then skipped; the loop goes on. A file that cannot be read at all raises SourceError.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any, ClassVar, NamedTuple
+
+
+class Origin(NamedTuple):
+    """Where an event is in the evidence: file (and archive member), record or line number."""
+
+    path: str
+    position: int
+    unit: str = "record"  # "record" (EVTX record id, CSV row) or "line" (text logs)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.unit} {self.position}"
+
+
+class LogSource(NamedTuple):
+    """Sigma's logsource triple, as the source knows it.
+
+    Windows event logs: product "windows" and the service of the channel ("security",
+    "sysmon", "system", "powershell", ...). Web server logs: category "webserver" and the server
+    as service ("iis", "apache", "nginx"). Firewall and proxy CSV: category "firewall"/"proxy".
+    """
+
+    product: str | None = None
+    category: str | None = None
+    service: str | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    """One record of evidence.
+
+    `fields` are flat, named as Sigma rules name them (Channel, EventID, Provider_Name,
+    Computer, Image, CommandLine, ...; cs-method, cs-uri-stem, c-ip, ... for IIS). `time` is UTC.
+    """
+
+    fields: dict[str, Any]
+    time: datetime | None
+    host: str | None
+    logsource: LogSource
+    origin: Origin
+
+
+class Skip(NamedTuple):
+    """A record or file that was not read, and why."""
+
+    path: str
+    position: int | None  # None: the whole file
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.path if self.position is None else f"{self.path}:{self.position}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Problems:
+    """Collects what a hunt skipped; keeps the first `keep` in full and counts the rest."""
+
+    keep: int = 1000
+    skipped: list[Skip] = field(default_factory=list)
+    count: int = 0
+
+    def skip(self, path: str, position: int | None, reason: str) -> None:
+        """Note that the record at POSITION of PATH (or the whole file) was skipped."""
+        self.count += 1
+        if len(self.skipped) < self.keep:
+            self.skipped.append(Skip(path, position, reason))
+
+
+class Source(abc.ABC):
+    """One evidence format."""
+
+    name: ClassVar[str]  # what --format takes: "evtx", "w3c", "combined", "jsonl", "csv"
+
+    @classmethod
+    @abc.abstractmethod
+    def sniff(cls, head: bytes, filename: str) -> bool:
+        """Whether a file starting with HEAD (its first 64 KiB or less) is in this format."""
+
+    @abc.abstractmethod
+    def events(self, stream: IO[bytes], path: str, problems: Problems) -> Iterator[Event]:
+        """The events of STREAM (opened binary from PATH), skipping and reporting bad records."""
