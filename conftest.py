@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 # Settings read the environment when Django starts, which is after this module is imported.
 os.environ.setdefault("WARROOM_DATA", tempfile.mkdtemp(prefix="warroom-test-"))
 os.environ.setdefault("WARROOM_SECURE_COOKIES", "0")
+# Compiled Sigma rules are cached under XDG_CACHE_HOME; tests keep theirs out of the user's.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="warroom-test-cache-"))
 
 import pytest
 

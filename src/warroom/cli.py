@@ -2,6 +2,7 @@
 
 warroom up        migrate, create the first administrator, run web server and worker
 warroom worker    run the background worker alone
+warroom hunt      hunt evidence with Sigma rules, indicators and YARA (body in hunt_cli.py)
 warroom token     issue an API token for a user
 warroom manage    Django's management commands (migrate, createsuperuser, shell, ...)
 """
@@ -173,6 +174,16 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["warroom manage", *ctx.args])
+
+
+def _register_hunt() -> None:
+    # The hunt's options and rendering are long enough to live in their own module.
+    from warroom.hunt_cli import hunt
+
+    app.command(no_args_is_help=True)(hunt)
+
+
+_register_hunt()
 
 
 def main() -> None:

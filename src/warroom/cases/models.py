@@ -124,6 +124,12 @@ class TimelineEvent(models.Model):
     evidence = models.ForeignKey(
         "Evidence", models.SET_NULL, null=True, blank=True, related_name="events"
     )
+    # A hunt finding's stable identity (matcher, rule, place in the evidence), so that
+    # importing the same findings again adds nothing. NULL, not "", for every other event:
+    # the unique constraint below must ignore them, and it ignores NULLs on both databases.
+    fingerprint = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
 
     objects = TimelineEventQuerySet.as_manager()
 
@@ -131,6 +137,11 @@ class TimelineEvent(models.Model):
         indexes = [
             models.Index(fields=["case", "-occurred_at", "-id"], name="timeline_order"),
             models.Index(fields=["case", "kind", "-occurred_at"], name="timeline_kind"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "fingerprint"], name="timeline_fingerprint_unique_per_case"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,79 @@
+"""A cache of compiled Sigma rules, keyed by the hash of every rule file read.
+
+Parsing and compiling the 3,000 SigmaHQ rules takes about ten seconds, almost all of it YAML
+and pySigma; a hunt that reuses the same rules loads them from the cache in well under one.
+The key covers the files' paths and contents and the versions of warroom and pySigma, so
+any change to a rule or to the compiler misses the cache. The cache is the user's own
+directory (`default_cache_dir`), written atomically; an unreadable entry is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from warroom.hunt.errors import RuleError
+
+# Bump when the compiled form changes without a package version change.
+_FORMAT = "1"
+_HERE = Path(__file__).resolve().parent
+_COMPILER = (
+    _HERE / "sigma.py",
+    _HERE / "_sigma_sql.py",
+    _HERE / "_sigma_prefilter.py",
+    _HERE.parent / "sigma_logsources.py",
+)
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/warroom, or ~/.cache/warroom."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "warroom"
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def digest(items: list[tuple[str, str] | RuleError]) -> str:
+    """The cache key of the rule files read (and of the files that could not be read)."""
+    sha = hashlib.sha256()
+    for part in (_FORMAT, _version("warroom"), _version("pysigma")):
+        sha.update(part.encode() + b"\0")
+    # The compiler's own source too: a development install changes it without a new version.
+    for module in _COMPILER:
+        sha.update(module.read_bytes() + b"\0")
+    for item in items:
+        text = str(item) if isinstance(item, RuleError) else "\0".join(item)
+        sha.update(text.encode("utf-8", errors="replace") + b"\1")
+    return sha.hexdigest()
+
+
+def read(cache_dir: Path, key: str) -> Any:
+    """The object stored under KEY, or None when there is none or it cannot be read."""
+    path = cache_dir / f"sigma-{key}.pickle"
+    try:
+        with path.open("rb") as stream:
+            # The cache directory is the user's own, written only by `write` below.
+            return pickle.load(stream)  # noqa: S301
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def write(cache_dir: Path, key: str, value: Any) -> None:
+    """Store VALUE under KEY; a cache that cannot be written is skipped silently."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False) as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(stream.name).replace(cache_dir / f"sigma-{key}.pickle")
+    except OSError:
+        return
