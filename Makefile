@@ -36,6 +36,8 @@ pytest: $(VENV)/.installed-dev
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 # Three tables: the web app (case page, timeline API), then the hunt over EVTX and IIS logs.
+# The hunting benchmarks read the SigmaHQ snapshot; it is never copied into this tree.
+bench: export WARROOM_SIGMA_DIR ?= $(abspath ../shared/data/sigma)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py && $(BIN)/python bench/hunt_evtx.py && $(BIN)/python bench/hunt_iis.py
 

@@ -7,8 +7,6 @@ an input: callers read the clock once and pass `now`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -440,67 +438,3 @@ def _keep_a_commander(case: Incident, leaving: Membership) -> None:
             f"{leaving.user.get_username()} is the only commander of {case.reference}; "
             "make someone else commander first"
         )
-
-
-@dataclass(frozen=True)
-class FindingEntry:
-    """One hunt finding as the timeline records it; `fingerprint` makes re-imports no-ops."""
-
-    fingerprint: str
-    text: str
-    occurred_at: datetime
-    asset: Asset | None = None
-    indicator: Indicator | None = None
-
-
-@transaction.atomic
-def record_findings(
-    case: Incident, actor: User, entries: Sequence[FindingEntry], *, now: datetime
-) -> int:
-    """Add hunt findings to CASE's timeline, skipping any whose fingerprint is already there.
-
-    Returns how many were added. Conflicts are ignored by the database too, so two imports of
-    the same findings racing each other still add each finding once.
-    """
-    known = known_fingerprints(case, [entry.fingerprint for entry in entries])
-    fresh = {e.fingerprint: e for e in entries if e.fingerprint not in known}
-    TimelineEvent.objects.bulk_create(
-        [
-            TimelineEvent(
-                case=case,
-                actor=actor,
-                kind=EventKind.FINDING,
-                source=EventSource.HUNT,
-                text=entry.text,
-                occurred_at=entry.occurred_at,
-                recorded_at=now,
-                asset=entry.asset,
-                indicator=entry.indicator,
-                fingerprint=entry.fingerprint,
-            )
-            for entry in fresh.values()
-        ],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
-    return len(fresh)
-
-
-def known_fingerprints(case: Incident, fingerprints: Sequence[str]) -> set[str]:
-    """Which of FINGERPRINTS are already on CASE's timeline."""
-    known: set[str] = set()
-    # In chunks: SQLite limits the parameters of one statement.
-    for start in range(0, len(fingerprints), 500):
-        chunk = fingerprints[start : start + 500]
-        events = TimelineEvent.objects.filter(case=case, fingerprint__in=chunk)
-        known.update(p for p in events.values_list("fingerprint", flat=True) if p)
-    return known
-
-
-def note_indicator_seen(indicator: Indicator, first: datetime, last: datetime) -> None:
-    """Widen INDICATOR's first/last seen to include FIRST..LAST (a sighting in evidence)."""
-    first_seen = min(indicator.first_seen, first) if indicator.first_seen else first
-    last_seen = max(indicator.last_seen, last) if indicator.last_seen else last
-    if (first_seen, last_seen) != (indicator.first_seen, indicator.last_seen):
-        indicator.first_seen, indicator.last_seen = first_seen, last_seen
-        indicator.save(update_fields=["first_seen", "last_seen"])
