@@ -223,3 +223,21 @@ def test_compiled_rules_are_cached_by_the_rule_files_hash(tmp_path: Path) -> Non
     (rules_dir / "r.yml").write_text(RULE.format(detection="  s: {a: c}\n  condition: s"))
     SigmaRules.load([rules_dir], cache_dir=cache)
     assert len(list(cache.glob("sigma-*.pickle"))) == 2
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x'); COPY (SELECT 42) TO '{out}'; --",
+        "x\\'); COPY (SELECT 42) TO '{out}'; --",
+        "x' OR '1'='1",
+    ],
+)
+def test_rule_values_cannot_escape_their_sql_string(tmp_path: Path, value: str) -> None:
+    # Rules come from files a user downloaded: a value is data, never SQL.
+    out = tmp_path / "pwned.csv"
+    text = value.format(out=out).replace("'", "''")
+    detection = f"sel: {{CommandLine|contains: '{text}'}}\ncondition: sel"
+    assert not fires(tmp_path, detection, sysmon(CommandLine="innocent"))
+    assert fires(tmp_path, detection, sysmon(CommandLine=f"a {value.format(out=out)} b"))
+    assert not out.exists()
