@@ -5,6 +5,13 @@ BIN := $(VENV)/bin
 
 .PHONY: up test lint typecheck pytest bench clean
 
+# Tests and benchmarks that need the SigmaHQ snapshot read it from WARROOM_SIGMA_DIR; it is
+# never copied into this tree. Beside a checkout with ../shared, that is the default.
+SIGMA_BESIDE := $(abspath ../shared/data/sigma)
+ifneq ($(wildcard $(SIGMA_BESIDE)/rules),)
+export WARROOM_SIGMA_DIR ?= $(SIGMA_BESIDE)
+endif
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -36,8 +43,6 @@ pytest: $(VENV)/.installed-dev
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 # Three tables: the web app (case page, timeline API), then the hunt over EVTX and IIS logs.
-# The hunting benchmarks read the SigmaHQ snapshot; it is never copied into this tree.
-bench: export WARROOM_SIGMA_DIR ?= $(abspath ../shared/data/sigma)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py && $(BIN)/python bench/hunt_evtx.py && $(BIN)/python bench/hunt_iis.py
 
