@@ -217,6 +217,7 @@ def test_compiled_rules_are_cached_by_the_rule_files_hash(tmp_path: Path) -> Non
     (rules_dir / "bad.yml").write_text("title: [\n")
     first = SigmaRules.load([rules_dir], cache_dir=cache)
     assert len(list(cache.glob("sigma-*.pickle"))) == 1
+    assert cache.stat().st_mode & 0o777 == 0o700
     again = SigmaRules.load([rules_dir], cache_dir=cache)
     assert [r.id for r in again.rules] == [r.id for r in first.rules]
     assert [str(e) for e in again.errors] == [str(e) for e in first.errors]

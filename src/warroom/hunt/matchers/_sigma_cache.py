@@ -71,7 +71,8 @@ def read(cache_dir: Path, key: str) -> Any:
 def write(cache_dir: Path, key: str, value: Any) -> None:
     """Store VALUE under KEY; a cache that cannot be written is skipped silently."""
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Private to the user: entries are pickles, loaded as trusted.
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False) as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         Path(stream.name).replace(cache_dir / f"sigma-{key}.pickle")
