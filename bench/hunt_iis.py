@@ -9,7 +9,8 @@ realistic SharePoint traffic with a few ToolShell lines), then measures, each ov
 2. collection (``collect.iter_events``: walking, sniffing, the source);
 3. the full hunt of one web server: collection, then every SigmaHQ webserver rule
    (``rules/web`` of $WARROOM_SIGMA_DIR) and a 10,000-entry indicator list (IocMatcher), in
-   batches as the orchestrator runs them.
+   batches as the orchestrator runs them;
+4. the same through `Hunt` with one worker process per core, the daily files shared out.
 
 --profile prints where the parser's time goes (cProfile, top functions). The target (issue #3) is
 at least 100 MB/s for step 3.
@@ -26,13 +27,14 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from warroom.hunt.collect import iter_events
+from warroom.hunt.hunt import Hunt, batches
 from warroom.hunt.matcher import Matcher
-from warroom.hunt.source import Event, Problems
+from warroom.hunt.source import Problems
 from warroom.hunt.sources.w3c import W3cSource
 
 SEED = 2025
@@ -141,18 +143,6 @@ def collect_only(directory: Path) -> int:
     return sum(1 for _ in iter_events([directory], Problems()))
 
 
-def batches(events: Iterator[Event], size: int) -> Iterator[list[Event]]:
-    """EVENTS in lists of SIZE."""
-    batch: list[Event] = []
-    for event in events:
-        batch.append(event)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def full_hunt(directory: Path, matchers: list[Matcher], batch: int) -> tuple[int, int]:
     """(events, findings) of every matcher over the events of DIRECTORY, in batches."""
     events = findings = 0
@@ -161,6 +151,12 @@ def full_hunt(directory: Path, matchers: list[Matcher], batch: int) -> tuple[int
         for matcher in matchers:
             findings += sum(1 for _ in matcher.scan(chunk))
     return events, findings
+
+
+def parallel_hunt(directory: Path, matchers: list[Matcher], batch: int, jobs: int) -> str:
+    """(events, findings) of a Hunt sharing the files of DIRECTORY among JOBS processes."""
+    result = Hunt([directory], matchers=matchers, batch_size=batch, jobs=jobs).run()
+    return f"({result.stats.events}, {len(result.findings)})"
 
 
 def sigma_matcher() -> tuple[Matcher | None, str]:
@@ -243,6 +239,11 @@ def main() -> None:
         if len(matchers) > 1:
             label = "collect + all matchers (events, findings)"
             timed(label, size, lambda: full_hunt(logs, matchers, args.batch))
+        jobs = len(os.sched_getaffinity(0))
+        if matchers and jobs > 1:
+            label = f"Hunt, all matchers, {jobs} worker processes (events, findings)"
+            run = functools.partial(parallel_hunt, logs, matchers, args.batch, jobs)
+            timed(label, size, run)
         if args.profile:
             profile(files)
 

@@ -53,6 +53,8 @@ from warroom.hunt.sources.csv import ColumnMap
 
 err = Console(stderr=True, soft_wrap=True)
 SHOW_SKIPPED = 20
+# One worker process per core this process may run on.
+DEFAULT_JOBS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 class EvidenceFormat(enum.StrEnum):
@@ -123,6 +125,12 @@ def hunt(
     batch_size: Annotated[int, typer.Option(min=1, help="Events per matcher batch.")] = (
         DEFAULT_BATCH_SIZE
     ),
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes; evidence files are shared among them."
+        ),
+    ] = DEFAULT_JOBS,
     ignore_rule_errors: Annotated[
         bool,
         typer.Option("--ignore-rule-errors", help="Exit 0 even when some rules failed to load."),
@@ -148,6 +156,7 @@ def hunt(
         fmt=fmt.value if fmt else None,
         column_map=mapping,
         batch_size=batch_size,
+        jobs=jobs,
         yara_max_size=yara_max_size * 1024 * 1024,
         yara_skip=yara_skip or [],
     )

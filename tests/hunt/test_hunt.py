@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from warroom.hunt.errors import HuntError
 from warroom.hunt.finding import Finding, Level
-from warroom.hunt.hunt import Hunt, Progress, _batches, logsource_key
+from warroom.hunt.hunt import Hunt, Progress, batches, logsource_key
 from warroom.hunt.matcher import Matcher
 from warroom.hunt.source import Event, LogSource, Origin, Problems
 
@@ -166,7 +166,41 @@ def _event(n: int) -> Event:
 @given(st.integers(min_value=0, max_value=200), st.integers(min_value=1, max_value=50))
 def test_batches_keep_every_event_in_order(count: int, size: int) -> None:
     events = [_event(n) for n in range(count)]
-    batches = list(_batches(iter(events), size))
-    assert [e for batch in batches for e in batch] == events
-    assert all(len(batch) == size for batch in batches[:-1])
-    assert all(0 < len(batch) <= size for batch in batches)
+    found = list(batches(iter(events), size))
+    assert [e for batch in found for e in batch] == events
+    assert all(len(batch) == size for batch in found[:-1])
+    assert all(0 < len(batch) <= size for batch in found)
+
+
+def test_worker_processes_report_what_one_process_reports(tmp_path: Path) -> None:
+    from warroom.hunt.hunt import BUILTIN_RULES, load_rules
+
+    root = tmp_path / "evidence"
+    root.mkdir()
+    exploit = "/_layouts/15/spinstall0.aspx"
+    for day in range(4):
+        iis_log(root / f"u_ex2507{day + 10}.log", ["/a.aspx", exploit, "/b.aspx"] * (day + 1))
+    (root / "broken.log").write_bytes(b"\x00\xff not a log")
+    iocs = tmp_path / "iocs.txt"
+    iocs.write_text("203.0.113.7\n", encoding="utf-8")
+    rules = load_rules(sigma=[BUILTIN_RULES], iocs=[iocs])
+    evidence = [root, tmp_path / "missing"]
+
+    alone = Hunt(evidence, matchers=rules.matchers).run()
+    shared = Hunt(evidence, matchers=rules.matchers, jobs=2).run()
+
+    def order(found: list[Finding]) -> list[Finding]:
+        # Batches of one process span files; a worker's batches end with its file.
+        return sorted(found, key=lambda f: (f.origin, f.matcher, f.rule_id))
+
+    assert order(shared.findings) == order(alone.findings)
+    assert {f.matcher for f in alone.findings} == {"sigma", "ioc"}
+    assert sorted(shared.problems.skipped) == sorted(alone.problems.skipped)
+    assert shared.problems.count == alone.problems.count == 2
+    for name in ("events", "files", "bytes", "per_logsource", "per_rule"):
+        assert getattr(shared.stats, name) == getattr(alone.stats, name), name
+
+
+def test_jobs_must_be_positive(evidence: Path) -> None:
+    with pytest.raises(HuntError, match="jobs must be at least 1"):
+        Hunt([evidence], jobs=0)

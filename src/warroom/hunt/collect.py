@@ -134,7 +134,7 @@ def iter_files(paths: Sequence[str | Path], problems: Problems) -> Iterator[tupl
     NAME is the path, or ``archive.zip!member`` for a zip member; gzip files are decompressed.
     Each stream is seekable and stays open only until the next file is asked for.
     """
-    for path in _expand(paths, problems):
+    for path in expand(paths, problems):
         with ExitStack() as stack:
             try:
                 stream = stack.enter_context(path.open("rb"))
@@ -180,8 +180,11 @@ def _members(name: str, stream: IO[bytes], problems: Problems) -> Iterator[tuple
                 problems.skip(member, None, f"cannot read archive member: {error}")
 
 
-def _expand(paths: Sequence[str | Path], problems: Problems) -> Iterator[Path]:
-    """The files named by PATHS: files as given, directories walked, globs expanded."""
+def expand(paths: Sequence[str | Path], problems: Problems) -> Iterator[Path]:
+    """The files named by PATHS: files as given, directories walked, globs expanded.
+
+    What names nothing is reported to PROBLEMS.
+    """
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -211,7 +214,7 @@ def count_bytes(paths: Sequence[str | Path]) -> int:
     Archives count by their compressed size: progress is measured in bytes read from disk.
     """
     total = 0
-    for path in _expand(paths, Problems()):
+    for path in expand(paths, Problems()):
         try:
             total += path.stat().st_size
         except OSError:

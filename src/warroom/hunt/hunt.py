@@ -24,6 +24,7 @@ from warroom.hunt.matcher import Matcher
 from warroom.hunt.source import Event, LogSource, Problems
 
 if TYPE_CHECKING:
+    from warroom.hunt.parallel import FileResult
     from warroom.hunt.sources.csv import ColumnMap
     from warroom.intel.readers import ReadProblem
 
@@ -193,10 +194,13 @@ class Hunt:
     batch_size: int = DEFAULT_BATCH_SIZE
     yara_max_size: int = DEFAULT_YARA_MAX_SIZE
     yara_skip: Sequence[str] = ()
+    jobs: int = 1  # worker processes sharing out the evidence files (see parallel.py)
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise HuntError(f"batch size must be at least 1, not {self.batch_size}")
+        if self.jobs < 1:
+            raise HuntError(f"jobs must be at least 1, not {self.jobs}")
 
     def run(self, progress: ProgressCallback | None = None) -> HuntResult:
         """Read all the evidence through every matcher; never raises for bad evidence."""
@@ -223,11 +227,32 @@ class Hunt:
         return iter_events(self.evidence, problems, fmt=self.fmt, column_map=self.column_map)
 
     def _scan_events(self, result: HuntResult, tracker: _Tracker) -> None:
-        for batch in _batches(self._events(result.problems), self.batch_size):
+        if self.jobs > 1:
+            from warroom.hunt.parallel import evidence_files
+
+            files = evidence_files(self.evidence, result.problems)
+            if len(files) > 1:
+                self._scan_in_parallel(files, tracker)
+                return
+        for batch in batches(self._events(result.problems), self.batch_size):
             for event in batch:
                 tracker.saw(event)
             for matcher in self.matchers:
                 tracker.found(matcher.scan(batch))
+            tracker.report("events")
+
+    def _scan_in_parallel(self, files: list[Path], tracker: _Tracker) -> None:
+        from warroom.hunt.parallel import scan_files
+
+        for done in scan_files(
+            files,
+            self.matchers,
+            jobs=self.jobs,
+            fmt=self.fmt,
+            column_map=self.column_map,
+            batch_size=self.batch_size,
+        ):
+            tracker.merge(done)
             tracker.report("events")
 
     def _scan_files(self, scanner: FileScanner, result: HuntResult, tracker: _Tracker) -> None:
@@ -238,7 +263,8 @@ class Hunt:
         tracker.report("files")
 
 
-def _batches(events: Iterable[Event], size: int) -> Iterator[list[Event]]:
+def batches(events: Iterable[Event], size: int) -> Iterator[list[Event]]:
+    """EVENTS in lists of SIZE (the last may be shorter)."""
     batch: list[Event] = []
     for event in events:
         batch.append(event)
@@ -280,6 +306,18 @@ class _Tracker:
         if container is not None and container not in self.containers:
             self.containers.add(container)
             self.bytes_done += container.stat().st_size
+
+    def merge(self, done: FileResult) -> None:
+        """Count in the result of one file hunted by a worker process."""
+        stats = self.result.stats
+        stats.events += done.events
+        stats.files += done.files
+        stats.per_logsource.update(done.per_logsource)
+        for skip in done.problems.skipped:
+            self.result.problems.skip(*skip)
+        self.result.problems.count += done.problems.count - len(done.problems.skipped)
+        self._add_bytes(str(done.path))
+        self.found(done.findings)
 
     def found(self, findings: Iterable[Finding]) -> None:
         for finding in findings:

@@ -127,6 +127,13 @@ def test_keywords_match_any_field(tmp_path: Path) -> None:
     assert not fires(tmp_path, detection, sysmon(CommandLine="notepad"))
 
 
+def test_keywords_do_not_see_missing_values_as_text(tmp_path: Path) -> None:
+    # A field IIS logged as "-" is None; it must not read as the word "None".
+    detection = "keywords: ['none']\ncondition: keywords"
+    assert not fires(tmp_path, detection, sysmon(Image="C:\\a.exe", CommandLine=None))
+    assert fires(tmp_path, detection, sysmon(Image="C:\\a.exe", CommandLine="x none y"))
+
+
 def test_finding_reports_the_rule_and_the_event(tmp_path: Path) -> None:
     rules = load(tmp_path, "sel: {Image|endswith: '\\cmd.exe'}\ncondition: sel")
     event = sysmon(Image="C:\\cmd.exe")

@@ -18,6 +18,7 @@ RE2 comes with pySigma (which needs it), so this adds no dependency.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -107,24 +108,31 @@ class Prefilter:
         # Events of one kind tend to hit the same literals: remember each set's rules.
         self._cache: dict[frozenset[int], list[int]] = {}
 
-    def candidates(self, columns: Sequence[pa.Array]) -> dict[int, list[int]]:
-        """Rule number -> the rows of COLUMNS (any case) that may match it."""
-        found: dict[int, list[int]] = {}
+    def candidates(self, columns: Sequence[pa.Array]) -> tuple[list[int], list[int]]:
+        """The (rule number, row) pairs of COLUMNS (any case) that may match, as two lists.
+
+        Rows are in order, and the rules of one row in ascending order.
+        """
+        rules_out: list[int] = []
+        rows_out: list[int] = []
         if not columns:
-            return found
+            return rules_out, rows_out
         joined = pc.binary_join_element_wise(*columns, "\n", null_handling="replace")
+        match, cache = self._set.Match, self._cache
         for row, text in enumerate(pc.utf8_lower(joined).to_pylist()):
-            hits = frozenset(self._set.Match(text or "") or ())
+            hits = match(text or "")
             if not hits:
                 continue
-            rules = self._cache.get(hits)
+            key = frozenset(hits)
+            rules = cache.get(key)
             if rules is None:
-                rules = self._rules(hits)
-                if len(self._cache) < 100_000:
-                    self._cache[hits] = rules
-            for number in rules:
-                found.setdefault(number, []).append(row)
-        return found
+                rules = self._rules(key)
+                if len(cache) < 100_000:
+                    cache[key] = rules
+            if rules:
+                rules_out.extend(rules)
+                rows_out.extend(repeat(row, len(rules)))
+        return rules_out, rows_out
 
     def _rules(self, hits: frozenset[int]) -> list[int]:
         touched = {number for literal in hits for number in self._rules_of[literal]}

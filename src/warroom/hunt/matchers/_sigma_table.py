@@ -38,7 +38,8 @@ def event_table(events: list[Event], columns: dict[str, tuple[str, bool]]) -> pa
 def _field_array(events: list[Event], field_name: str) -> pa.Array:
     if field_name == ALL_FIELDS:
         values: list[str | None] = [
-            "\n".join(str(v) for v in event.fields.values()) for event in events
+            "\n".join([v if type(v) is str else str(v) for v in e.fields.values() if v is not None])
+            for e in events
         ]
     else:
         values = [event.fields.get(field_name) for event in events]

@@ -135,6 +135,13 @@ class IocMatcher(Matcher):
             for sql, test in [_CANDIDATES[kind]]
         )
 
+    def __getstate__(self) -> dict[str, object]:
+        # A DuckDB connection cannot be pickled: a worker process rebuilds it.
+        return {"indicators": self.indicators, "level": self.level}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["indicators"], level=state["level"])  # type: ignore[misc]
+
     def scan(self, events: Sequence[Event]) -> Iterator[Finding]:
         """One finding per (event, indicator) seen in EVENTS."""
         if not self._candidates or not events:
