@@ -17,18 +17,19 @@ import logging
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 from warroom.hunt.errors import HuntError
-from warroom.hunt.source import Event, Problems, Source
+from warroom.hunt.source import Event, EventTable, Problems, Source
 from warroom.hunt.sources.combined import CombinedSource
 from warroom.hunt.sources.csv import ColumnMap, CsvSource
 from warroom.hunt.sources.w3c import W3cSource
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HEAD = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -92,6 +93,47 @@ def iter_events(
         yield from _file_events(name, stream, problems, fmt, cmap)
 
 
+Batch = list[Event] | EventTable
+
+
+def iter_batches(
+    paths: Sequence[str | Path],
+    problems: Problems,
+    *,
+    size: int,
+    rows: int,
+    fmt: str | None = None,
+    column_map: Mapping[str, Any] | ColumnMap | None = None,
+) -> Iterator[Batch]:
+    """The events under PATHS in batches, in the order the files are found.
+
+    Columnar sources give `EventTable`s of at most ROWS rows, of one file each; the events
+    of the others are gathered into lists of at most SIZE that may span files (small files
+    are common: one per host and day).
+    """
+    if fmt is not None and fmt not in SOURCES:
+        raise HuntError(f"unknown format {fmt!r}; known formats: {', '.join(SOURCES)}")
+    cmap = _column_map(column_map)
+    pending: list[Event] = []
+    for name, stream in iter_files(paths, problems):
+        source = _source(name, stream, problems, fmt, cmap)
+        if source is None:
+            continue
+        if source.columnar:
+            if pending:
+                yield pending
+                pending = []
+            yield from _guarded(source, name, stream, problems, source.tables, rows)
+            continue
+        for event in _guarded(source, name, stream, problems, source.events):
+            pending.append(event)
+            if len(pending) >= size:
+                yield pending
+                pending = []
+    if pending:
+        yield pending
+
+
 def _column_map(given: Mapping[str, Any] | ColumnMap | None) -> ColumnMap | None:
     if given is None or isinstance(given, ColumnMap):
         return given
@@ -101,22 +143,42 @@ def _column_map(given: Mapping[str, Any] | ColumnMap | None) -> ColumnMap | None
 def _file_events(
     name: str, stream: IO[bytes], problems: Problems, fmt: str | None, cmap: ColumnMap | None
 ) -> Iterator[Event]:
+    source = _source(name, stream, problems, fmt, cmap)
+    if source is not None:
+        yield from _guarded(source, name, stream, problems, source.events)
+
+
+def _source(
+    name: str, stream: IO[bytes], problems: Problems, fmt: str | None, cmap: ColumnMap | None
+) -> Source | None:
+    """The source that reads STREAM (forced by FMT, or detected), or None (reported)."""
     try:
         head = stream.read(HEAD)
         stream.seek(0)
     except _READ_ERRORS as error:
         problems.skip(name, None, f"cannot read: {error}")
-        return
+        return None
     source_type = SOURCES[fmt] if fmt else detect(head, name)
     if source_type is None:
         known = ", ".join(SOURCES)
         problems.skip(name, None, f"unknown format (not one of {known}); use --format to force")
-        return
-    source = CsvSource(cmap) if source_type is CsvSource else source_type()
+        return None
+    return CsvSource(cmap) if source_type is CsvSource else source_type()
+
+
+def _guarded(
+    source: Source,
+    name: str,
+    stream: IO[bytes],
+    problems: Problems,
+    read: Callable[..., Iterator[T]],
+    *args: Any,
+) -> Iterator[T]:
+    """What READ gives of STREAM; a file that breaks while being read is reported, skipped."""
     try:
         # `yield from` keeps this layer out of the per-event cost; where the file broke is
         # told by how far into it the source had read.
-        yield from source.events(stream, name, problems)
+        yield from read(stream, name, problems, *args)
     except _READ_ERRORS as error:
         problems.skip(name, None, f"{source.name} file unreadable after {_offset(stream)}: {error}")
 

@@ -3,8 +3,9 @@
     hunt = Hunt(["evidence/"], matchers=load_rules(sigma=["rules/"]).matchers)
     result = hunt.run(progress=print)
 
-Events are never all held: they are read in batches (20,000 by default) and each batch is
-handed to every matcher, so that a matcher evaluates many rules per scan of the data and
+Events are never all held: they are read in batches (lists of 20,000 events, or tables of
+200,000 rows from the sources that read straight to columns) and each batch is handed to
+every matcher, so that a matcher evaluates many rules per scan of the data and
 memory stays flat however large the evidence is. Findings are held, because even a bad day
 yields few of them compared with the events.
 """
@@ -21,10 +22,9 @@ from typing import TYPE_CHECKING, Protocol
 from warroom.hunt.errors import HuntError, RuleError
 from warroom.hunt.finding import Finding
 from warroom.hunt.matcher import Matcher
-from warroom.hunt.source import Event, LogSource, Problems
+from warroom.hunt.source import Event, EventTable, LogSource, Problems
 
 if TYPE_CHECKING:
-    from warroom.hunt.parallel import FileResult
     from warroom.hunt.sources.csv import ColumnMap
     from warroom.intel.readers import ReadProblem
 
@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 20_000
+DEFAULT_TABLE_ROWS = 200_000
 DEFAULT_YARA_MAX_SIZE = 64 * 1024 * 1024
 # warroom's own rule packs for the attack chain, shipped inside the package.
 BUILTIN_RULES = Path(__file__).resolve().parent / "rules" / "sigma"
@@ -195,6 +196,7 @@ class Hunt:
     yara_max_size: int = DEFAULT_YARA_MAX_SIZE
     yara_skip: Sequence[str] = ()
     jobs: int = 1  # worker processes sharing out the evidence files (see parallel.py)
+    table_rows: int = DEFAULT_TABLE_ROWS  # rows per table from columnar sources
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -221,10 +223,17 @@ class Hunt:
 
         return count_bytes(self.evidence)
 
-    def _events(self, problems: Problems) -> Iterator[Event]:
-        from warroom.hunt.collect import iter_events
+    def _batches(self, problems: Problems) -> Iterator[list[Event] | EventTable]:
+        from warroom.hunt.collect import iter_batches
 
-        return iter_events(self.evidence, problems, fmt=self.fmt, column_map=self.column_map)
+        return iter_batches(
+            self.evidence,
+            problems,
+            size=self.batch_size,
+            rows=self.table_rows,
+            fmt=self.fmt,
+            column_map=self.column_map,
+        )
 
     def _scan_events(self, result: HuntResult, tracker: _Tracker) -> None:
         if self.jobs > 1:
@@ -234,24 +243,28 @@ class Hunt:
             if len(files) > 1:
                 self._scan_in_parallel(files, tracker)
                 return
-        for batch in batches(self._events(result.problems), self.batch_size):
-            for event in batch:
-                tracker.saw(event)
-            for matcher in self.matchers:
-                tracker.found(matcher.scan(batch))
+        for batch in self._batches(result.problems):
+            if isinstance(batch, EventTable):
+                tracker.saw_table(batch)
+                for matcher in self.matchers:
+                    tracker.found(matcher.scan_table(batch))
+            else:
+                for event in batch:
+                    tracker.saw(event)
+                for matcher in self.matchers:
+                    tracker.found(matcher.scan(batch))
             tracker.report("events")
 
     def _scan_in_parallel(self, files: list[Path], tracker: _Tracker) -> None:
         from warroom.hunt.parallel import scan_files
 
-        for done in scan_files(
-            files,
-            self.matchers,
-            jobs=self.jobs,
-            fmt=self.fmt,
-            column_map=self.column_map,
-            batch_size=self.batch_size,
-        ):
+        options = {
+            "fmt": self.fmt,
+            "column_map": self.column_map,
+            "batch_size": self.batch_size,
+            "table_rows": self.table_rows,
+        }
+        for done in scan_files(files, self.matchers, jobs=self.jobs, options=options):
             tracker.merge(done)
             tracker.report("events")
 
@@ -290,6 +303,15 @@ class _Tracker:
         self.containers: set[Path] = set()
         self.bytes_done = 0
 
+    def saw_table(self, table: EventTable) -> None:
+        stats = self.result.stats
+        stats.events += len(table)
+        stats.per_logsource[logsource_key(table.logsource)] += len(table)
+        if table.path != self.current:
+            self.current = table.path
+            stats.files += 1
+            self._add_bytes(table.path)
+
     def saw(self, event: Event) -> None:
         stats = self.result.stats
         stats.events += 1
@@ -307,16 +329,16 @@ class _Tracker:
             self.containers.add(container)
             self.bytes_done += container.stat().st_size
 
-    def merge(self, done: FileResult) -> None:
-        """Count in the result of one file hunted by a worker process."""
+    def merge(self, done: HuntResult) -> None:
+        """Count in the hunt of one file by a worker process."""
         stats = self.result.stats
-        stats.events += done.events
-        stats.files += done.files
-        stats.per_logsource.update(done.per_logsource)
+        stats.events += done.stats.events
+        stats.files += done.stats.files
+        stats.per_logsource.update(done.stats.per_logsource)
         for skip in done.problems.skipped:
             self.result.problems.skip(*skip)
         self.result.problems.count += done.problems.count - len(done.problems.skipped)
-        self._add_bytes(str(done.path))
+        self.bytes_done += done.stats.bytes
         self.found(done.findings)
 
     def found(self, findings: Iterable[Finding]) -> None:

@@ -1,8 +1,8 @@
 """Hunting many evidence files at once: one worker process per core, a file at a time.
 
-The evidence is shared out by file (an archive counts as one file): each worker reads its
-file's events in batches through its own copy of the matchers and sends back the findings,
-what it skipped and what it counted. Results are merged in the order the files were named,
+The evidence is shared out by file (an archive counts as one file): each worker hunts its
+file as a one-file `Hunt` with its own copy of the matchers and sends back the result: the
+findings, what it skipped and what it counted. Results are merged in the order the files were named,
 so a parallel hunt reports what a sequential one does (only the order of the findings of
 different matchers on one file can differ: a sequential batch spans files). The matchers
 reach a worker pickled (a Sigma matcher travels as its compiled rules and rebuilds its DuckDB
@@ -17,33 +17,18 @@ day).
 from __future__ import annotations
 
 import multiprocessing
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from warroom.hunt.finding import Finding
 from warroom.hunt.matcher import Matcher
 from warroom.hunt.source import Problems
 
 if TYPE_CHECKING:
-    from warroom.hunt.sources.csv import ColumnMap
+    from warroom.hunt.hunt import HuntResult
 
-__all__ = ["FileResult", "evidence_files", "scan_files"]
-
-
-@dataclass
-class FileResult:
-    """What one evidence file gave: findings in order, what was skipped, what was counted."""
-
-    path: Path
-    findings: list[Finding] = field(default_factory=list)
-    problems: Problems = field(default_factory=Problems)
-    events: int = 0
-    files: int = 0  # files (or archive members) that yielded an event
-    per_logsource: Counter[str] = field(default_factory=Counter)
+__all__ = ["evidence_files", "scan_files"]
 
 
 def evidence_files(paths: Sequence[str | Path], problems: Problems) -> list[Path]:
@@ -58,17 +43,18 @@ def scan_files(
     matchers: Sequence[Matcher],
     *,
     jobs: int,
-    fmt: str | None,
-    column_map: ColumnMap | Mapping[str, Any] | None,
-    batch_size: int,
-) -> Iterator[FileResult]:
-    """The result of every file in FILES, in order, computed by JOBS worker processes."""
+    options: Mapping[str, Any],
+) -> Iterator[HuntResult]:
+    """The hunt of every file in FILES, in order, by JOBS worker processes (no YARA).
+
+    OPTIONS are the `Hunt` fields each file is hunted with (fmt, column_map, batch_size...).
+    """
     context = multiprocessing.get_context("spawn")
     workers = max(1, min(jobs, len(files)))
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start, initargs=(list(matchers),)
     ) as pool:
-        yield from pool.map(_scan_one, files, [(fmt, column_map, batch_size)] * len(files))
+        yield from pool.map(_scan_one, files, [dict(options)] * len(files))
 
 
 _matchers: list[Matcher] = []
@@ -78,21 +64,7 @@ def _start(matchers: list[Matcher]) -> None:
     _matchers[:] = matchers
 
 
-def _scan_one(path: Path, options: tuple[str | None, Any, int]) -> FileResult:
-    from warroom.hunt.collect import iter_events
-    from warroom.hunt.hunt import batches, logsource_key
+def _scan_one(path: Path, options: dict[str, Any]) -> HuntResult:
+    from warroom.hunt.hunt import Hunt
 
-    fmt, column_map, batch_size = options
-    result = FileResult(path)
-    current: str | None = None
-    events = iter_events([path], result.problems, fmt=fmt, column_map=column_map)
-    for batch in batches(events, batch_size):
-        for event in batch:
-            result.per_logsource[logsource_key(event.logsource)] += 1
-            if event.origin.path != current:
-                current = event.origin.path
-                result.files += 1
-        result.events += len(batch)
-        for matcher in _matchers:
-            result.findings.extend(matcher.scan(batch))
-    return result
+    return Hunt([path], matchers=_matchers, **options).run()

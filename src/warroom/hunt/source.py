@@ -8,10 +8,12 @@ position, then skipped; the loop goes on. A file that cannot be read at all rais
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any, ClassVar, NamedTuple
+
+import pyarrow as pa
 
 
 class Origin(NamedTuple):
@@ -53,6 +55,50 @@ class Event:
     origin: Origin
 
 
+@dataclass(slots=True)
+class EventTable:
+    """Events of one log source from one file, in columns: what a columnar source yields.
+
+    `columns` has one column per field, named as `Event.fields` name them (so a table's row
+    and the event the same line would give agree): strings, or int64 where the event has an
+    int. A field the rows lack is null. `positions` are the rows' line or record numbers,
+    `times` their UTC times (null when unknown) and `hosts` their host (None: no host field).
+    Matchers evaluate the columns as they are; `events` builds Event objects only for the rows
+    a finding needs.
+    """
+
+    columns: pa.Table
+    logsource: LogSource
+    path: str
+    unit: str  # "line" or "record", as Origin.unit
+    positions: pa.Array  # int64
+    times: pa.Array  # timestamp[us, tz=UTC]
+    hosts: pa.Array | None = None  # string
+
+    def __len__(self) -> int:
+        return int(self.columns.num_rows)
+
+    def events(self, rows: Sequence[int]) -> list[Event]:
+        """The events of ROWS (indexes into the table), in that order."""
+        if not rows:
+            return []
+        picked = pa.array(rows, pa.int64())
+        records = self.columns.take(picked).to_pylist()
+        positions = self.positions.take(picked).to_pylist()
+        times = self.times.take(picked).to_pylist()
+        hosts = self.hosts.take(picked).to_pylist() if self.hosts is not None else None
+        return [
+            Event(
+                fields=record,
+                time=times[n],
+                host=hosts[n] if hosts is not None else None,
+                logsource=self.logsource,
+                origin=Origin(self.path, positions[n], self.unit),
+            )
+            for n, record in enumerate(records)
+        ]
+
+
 class Skip(NamedTuple):
     """A record or file that was not read, and why."""
 
@@ -84,6 +130,7 @@ class Source(abc.ABC):
     """One evidence format."""
 
     name: ClassVar[str]  # what --format takes: "evtx", "w3c", "combined", "jsonl", "csv"
+    columnar: ClassVar[bool] = False  # whether `tables` reads the format straight to columns
 
     @classmethod
     @abc.abstractmethod
@@ -93,3 +140,12 @@ class Source(abc.ABC):
     @abc.abstractmethod
     def events(self, stream: IO[bytes], path: str, problems: Problems) -> Iterator[Event]:
         """The events of STREAM (opened binary from PATH), skipping and reporting bad records."""
+
+    def tables(
+        self, stream: IO[bytes], path: str, problems: Problems, rows: int
+    ) -> Iterator[EventTable]:
+        """The events of STREAM as tables of at most ROWS rows (sources that are `columnar`).
+
+        Tables hold the same events `events` gives, with the same problems reported.
+        """
+        raise NotImplementedError(f"{self.name} is not a columnar source")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.hunt.tables import as_table, without_nulls
 from warroom.hunt.finding import Finding, Level
 from warroom.hunt.matchers.ioc import IocMatcher
 from warroom.hunt.source import Event, LogSource, Origin
@@ -29,7 +30,11 @@ def event(position: int = 1, /, **fields: Any) -> Event:
 
 
 def scan(indicators: list[Indicator], *events: Event) -> list[Finding]:
-    return list(IocMatcher(indicators).scan(list(events)))
+    """The findings over EVENTS, read as Events and as a table: both must agree."""
+    matcher = IocMatcher(indicators)
+    found = list(matcher.scan(list(events)))
+    assert without_nulls(list(matcher.scan_table(as_table(events)))) == without_nulls(found)
+    return found
 
 
 def hits(indicators: list[Indicator], *events: Event) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.hunt.tables import as_table, without_nulls
 from warroom.hunt.finding import Level
 from warroom.hunt.matchers.sigma import SigmaMatcher, SigmaRules, check
 from warroom.hunt.source import Event, LogSource, Origin
@@ -45,7 +46,11 @@ def load(tmp_path: Path, detection: str, template: str = RULE) -> SigmaRules:
 
 
 def fires(tmp_path: Path, detection: str, event: Event) -> bool:
-    return bool(list(SigmaMatcher(load(tmp_path, detection)).scan([event])))
+    """Whether the rule fires on EVENT, read as an Event and as a table: both must agree."""
+    matcher = SigmaMatcher(load(tmp_path, detection))
+    found = list(matcher.scan([event]))
+    assert without_nulls(list(matcher.scan_table(as_table([event])))) == without_nulls(found)
+    return bool(found)
 
 
 CASES = [

@@ -4,10 +4,9 @@ Most rules can only match an event that contains one of a few literals somewhere
 `-encodedcommand`, ...). `anchors` derives such a set from the condition tree: a leaf gives its
 longest literal, `or` the union of its operands, `and` the most selective operand; `not`,
 regular expressions and short literals give nothing (the rule is always a candidate). One
-RE2 set of every anchor is run once per event over its lower-cased values joined together;
-an event is a candidate for a rule when one of the rule's anchors is found in it. A match
-across two fields only adds a candidate, never loses a match: the rule's own predicate still
-decides.
+RE2 set of every anchor is run over the lower-cased values of each column the rules read
+(each distinct value once); an event is a candidate for a rule when every clause of the rule
+has a literal found in one of the event's values. The rule's own predicate still decides.
 
 Measured on 9,320 Sysmon events with the 1,183 process_creation rules: evaluating every rule
 on every event took 4.5 s in DuckDB (about 100 ns per rule per event, the same for the fast
@@ -17,6 +16,7 @@ RE2 comes with pySigma (which needs it), so this adds no dependency.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 
@@ -108,31 +108,63 @@ class Prefilter:
         # Events of one kind tend to hit the same literals: remember each set's rules.
         self._cache: dict[frozenset[int], list[int]] = {}
 
-    def candidates(self, columns: Sequence[pa.Array]) -> tuple[list[int], list[int]]:
+    def candidates(
+        self, columns: Sequence[pa.Array | pa.ChunkedArray]
+    ) -> tuple[list[int], list[int]]:
         """The (rule number, row) pairs of COLUMNS (any case) that may match, as two lists.
 
-        Rows are in order, and the rules of one row in ascending order.
+        Each column is searched on its own, each distinct value once: log values repeat
+        (paths, user agents, command lines of scheduled jobs), so a column of 200,000 rows
+        often has a few thousand values. Rows are then grouped by which value of each column
+        they hit, and each group's rules are worked out once: the Python work grows with
+        the distinct values and the groups, not with the rows.
         """
+        hit = [(found, ids) for found, ids in map(self._hits, columns) if any(found)]
+        if not hit:
+            return [], []
+        keys = [f"h{n}" for n in range(len(hit))]
+        table = pa.table(
+            {**{key: ids for key, (_, ids) in zip(keys, hit, strict=True)},
+             "row": pa.array(range(len(hit[0][1])), pa.int64())}
+        )  # fmt: skip
+        table = table.filter(functools.reduce(pc.or_, [pc.not_equal(ids, -1) for _, ids in hit]))
         rules_out: list[int] = []
         rows_out: list[int] = []
-        if not columns:
-            return rules_out, rows_out
-        joined = pc.binary_join_element_wise(*columns, "\n", null_handling="replace")
-        match, cache = self._set.Match, self._cache
-        for row, text in enumerate(pc.utf8_lower(joined).to_pylist()):
-            hits = match(text or "")
-            if not hits:
-                continue
-            key = frozenset(hits)
-            rules = cache.get(key)
-            if rules is None:
-                rules = self._rules(key)
-                if len(cache) < 100_000:
-                    cache[key] = rules
-            if rules:
-                rules_out.extend(rules)
-                rows_out.extend(repeat(row, len(rules)))
+        for group in table.group_by(keys).aggregate([("row", "list")]).to_pylist():
+            literals = frozenset[int]().union(
+                *(found[group[key]] for key, (found, _) in zip(keys, hit, strict=True))
+            )
+            rows = group["row_list"]
+            for number in self._rules_cached(literals):
+                rules_out.extend(repeat(number, len(rows)))
+                rows_out.extend(rows)
         return rules_out, rows_out
+
+    def _hits(self, column: pa.Array | pa.ChunkedArray) -> tuple[list[frozenset[int]], pa.Array]:
+        """The literals in each distinct value of COLUMN, and the number of each row's value.
+
+        The number indexes the first list; it is -1 when the row's value holds no literal
+        (and when it is null). The last list item is always empty, for -1 to find.
+        """
+        if not pa.types.is_string(column.type):
+            column = pc.cast(column, pa.string())
+        lowered = pc.utf8_lower(column)
+        values = pc.unique(lowered)
+        match = self._set.Match
+        found = [
+            frozenset(match(text) or ()) if text else frozenset() for text in values.to_pylist()
+        ]
+        numbers = pa.array([n if f else -1 for n, f in enumerate(found)], pa.int32())
+        where = pc.index_in(lowered, value_set=values)
+        return [*found, frozenset()], pc.fill_null(numbers.take(where), -1)
+
+    def _rules_cached(self, literals: frozenset[int]) -> list[int]:
+        rules = self._cache.get(literals)
+        if rules is None:
+            rules = self._rules(literals)
+            if len(self._cache) < 100_000:
+                self._cache[literals] = rules
+        return rules
 
     def _rules(self, hits: frozenset[int]) -> list[int]:
         touched = {number for literal in hits for number in self._rules_of[literal]}

@@ -43,11 +43,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from warroom.hunt.finding import Finding, Level
 from warroom.hunt.matcher import Matcher
 from warroom.hunt.matchers import _ioc_keys as keys
-from warroom.hunt.source import Event
+from warroom.hunt.source import Event, EventTable
 from warroom.intel.indicator import IndicatorType
 from warroom.intel.reader import Indicator
 
@@ -146,12 +147,23 @@ class IocMatcher(Matcher):
         """One finding per (event, indicator) seen in EVENTS."""
         if not self._candidates or not events:
             return
-        for idx, number, fields in self._matches(events):
+        for idx, number, fields in self._matches(_event_table(events)):
             yield self._finding(events[idx], self.indicators[number], fields)
 
-    def _matches(self, events: Sequence[Event]) -> list[tuple[int, int, list[str]]]:
+    def scan_table(self, table: EventTable) -> Iterator[Finding]:
+        """One finding per (row, indicator) seen in TABLE, without leaving Arrow."""
+        if not self._candidates or not len(table):
+            return
+        matches = self._matches(_long_table(table.columns))
+        rows = sorted({idx for idx, _, _ in matches})
+        events = dict(zip(rows, table.events(rows), strict=True))
+        for idx, number, fields in matches:
+            yield self._finding(events[idx], self.indicators[number], fields)
+
+    def _matches(self, values: pa.Table) -> list[tuple[int, int, list[str]]]:
+        """(row, indicator number, fields) of every indicator seen in VALUES (idx, field, value)."""
         db = self._db
-        db.register("ev", _event_table(events))
+        db.register("ev", values)
         # Log values repeat (user agents, referers, paths): extract from each distinct one once.
         db.execute("CREATE OR REPLACE TEMP TABLE vals AS SELECT DISTINCT value FROM ev")
         db.execute("CREATE OR REPLACE TEMP TABLE cand AS " + self._candidates)
@@ -226,6 +238,26 @@ hits AS (SELECT e.idx, e.field, v.number FROM ev e JOIN value_hits v ON e.value 
 SELECT idx, number, list(DISTINCT field ORDER BY field) AS fields
 FROM hits GROUP BY idx, number ORDER BY idx, number
 """
+
+
+def _long_table(columns: pa.Table) -> pa.Table:
+    """The (idx, field, value) rows of every string value of COLUMNS, as `_event_table`."""
+    index = pa.array(range(columns.num_rows), pa.int32())
+    parts = []
+    for name, column in zip(columns.column_names, columns.columns, strict=True):
+        if not pa.types.is_string(column.type):
+            continue
+        keep = pc.fill_null(pc.greater(pc.utf8_length(column), 3), False)
+        values = pc.filter(column, keep)
+        parts.append(
+            pa.table(
+                [pc.filter(index, keep), pa.repeat(name, len(values)), values],
+                schema=_EV_SCHEMA,
+            )
+        )
+    if not parts:
+        return _EV_SCHEMA.empty_table()
+    return pa.concat_tables(parts).sort_by([("idx", "ascending")])
 
 
 def _event_table(events: Sequence[Event]) -> pa.Table:

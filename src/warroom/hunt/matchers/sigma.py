@@ -42,10 +42,10 @@ from warroom.hunt.matchers import _sigma_cache
 from warroom.hunt.matchers._sigma_cache import default_cache_dir
 from warroom.hunt.matchers._sigma_load import parse, rule_texts
 from warroom.hunt.matchers._sigma_prefilter import Clauses, Prefilter, anchors, combine
-from warroom.hunt.matchers._sigma_sql import Columns, Compiler, UnsupportedError
-from warroom.hunt.matchers._sigma_table import event_table
+from warroom.hunt.matchers._sigma_sql import ALL_FIELDS, Columns, Compiler, UnsupportedError
+from warroom.hunt.matchers._sigma_table import event_table, table_columns
 from warroom.hunt.sigma_logsources import Target, table_key, targets
-from warroom.hunt.source import Event
+from warroom.hunt.source import Event, EventTable
 
 __all__ = ["CompiledRule", "SigmaMatcher", "SigmaRules", "check", "default_cache_dir"]
 
@@ -213,6 +213,7 @@ class _Plan(NamedTuple):
     prefilter: Prefilter  # over the anchored rules, numbered as in `anchored`
     anchored: list[int]  # positions in `rules` of the rules with anchors
     always: list[int]  # positions of the rules without: evaluated on every batch
+    keywords: str | None  # the column of every value joined, when keyword rules need it
 
 
 class SigmaMatcher(Matcher):
@@ -265,14 +266,41 @@ class SigmaMatcher(Matcher):
         for index, _, rule in hits:
             yield _finding(rule, events[index])
 
+    def scan_table(self, table: EventTable) -> Iterator[Finding]:
+        """The findings of every rule over the rows of TABLE, in row order."""
+        plan = self._plans.get(table_key(table.logsource))
+        if plan is None or not len(table):
+            return
+        columns = table_columns(table.columns, plan.fields)
+        # Keywords are searched in every column rather than in all of them joined: a column
+        # holds few distinct values, a row of all of them joined is nearly always new.
+        searched = table.columns.columns if plan.keywords else None
+        hits = sorted(self._evaluate(plan, columns, searched))
+        rows = sorted({row for row, _ in hits})
+        events = dict(zip(rows, table.events(rows), strict=True))
+        for row, number in hits:
+            yield _finding(plan.rules[number], events[row])
+
     def _run(
         self, plan: _Plan, events: list[Event], indexes: list[int]
     ) -> Iterator[tuple[int, int, CompiledRule]]:
         table = event_table(events, plan.fields)
-        numbers, rows = plan.prefilter.candidates(table.columns)
+        # The keywords column holds every value of the event: it is all the pre-filter needs.
+        searched = [table.column(plan.keywords)] if plan.keywords else None
+        for row, number in self._evaluate(plan, table, searched):
+            yield indexes[row], number, plan.rules[number]
+
+    def _evaluate(
+        self, plan: _Plan, table: pa.Table, searched: Sequence[pa.ChunkedArray] | None
+    ) -> Iterator[tuple[int, int]]:
+        """(row, rule position) of every rule of PLAN that matches a row of TABLE.
+
+        The pre-filter searches SEARCHED, or every column of TABLE when it is None.
+        """
+        numbers, rows = plan.prefilter.candidates(table.columns if searched is None else searched)
         if not numbers and not plan.always:
             return
-        self._load(f"t{plan.number}", table.add_column(0, "i", pa.array(range(len(events)))))
+        self._load(f"t{plan.number}", table.add_column(0, "i", pa.array(range(table.num_rows))))
         chosen = list(plan.always)
         if numbers:
             positions = pa.array(plan.anchored, pa.int32()).take(pa.array(numbers, pa.int32()))
@@ -280,7 +308,7 @@ class SigmaMatcher(Matcher):
             chosen += pc.unique(positions).to_pylist()
         for number in sorted(chosen):
             for (row,) in self._con.execute(f"EXECUTE {self._statement(plan, number)}").fetchall():
-                yield indexes[row], number, plan.rules[number]
+                yield row, number
 
     def _load(self, name: str, table: pa.Table) -> None:
         self._con.execute(f"DELETE FROM {name}")
@@ -313,7 +341,9 @@ def _plan(
     always = [n for n, (_, p) in enumerate(pairs) if p.anchors is None]
     prefilter = Prefilter([a for _, p in pairs if (a := p.anchors) is not None])
     predicates = [p for _, p in pairs]
-    return _Plan(number, [r for r, _ in pairs], predicates, fields, prefilter, anchored, always)
+    keywords = next((name for name, (f, _) in fields.items() if f == ALL_FIELDS), None)
+    rules = [r for r, _ in pairs]
+    return _Plan(number, rules, predicates, fields, prefilter, anchored, always, keywords)
 
 
 def _by_key(rules: SigmaRules) -> list[tuple[str, list[tuple[CompiledRule, Predicate]]]]:
