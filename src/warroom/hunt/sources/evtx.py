@@ -125,23 +125,34 @@ def flatten(document: dict[str, Any]) -> dict[str, Any]:
 
 def _system(system: dict[str, Any], fields: dict[str, Any]) -> None:
     for key, value in system.items():
-        if isinstance(value, dict):
-            attributes = value.get("#attributes")
-            if key == "EventID":
-                fields["EventID"] = _int(value.get("#text"))
-                if isinstance(attributes, dict) and "Qualifiers" in attributes:
-                    fields["Qualifiers"] = _text(attributes["Qualifiers"])
-            elif key == "TimeCreated" and isinstance(attributes, dict):
-                fields["TimeCreated"] = _text(attributes.get("SystemTime"))
-            elif isinstance(attributes, dict):
-                # Provider Name/Guid -> Provider_Name/Provider_Guid, Execution ProcessID, ...
-                for name, item in attributes.items():
-                    joined = f"{key}_{name}" if key == "Provider" else name
-                    fields[joined] = _text(item)
+        kind = type(value)
+        # Strings and ints first: most System values are (Channel, Computer, Level, Task...).
+        if kind is str:
+            fields[key] = value
+        elif kind is int:
+            fields[key] = value if key == "EventID" else str(value)
+        elif kind is dict:
+            _system_element(key, value, fields)
         elif key == "EventID":
             fields["EventID"] = _int(value)
         elif value is not None:
             fields[key] = _text(value)
+
+
+def _system_element(key: str, value: dict[str, Any], fields: dict[str, Any]) -> None:
+    """An element of System with attributes: Provider, TimeCreated, Execution, EventID..."""
+    attributes = value.get("#attributes")
+    if key == "EventID":
+        fields["EventID"] = _int(value.get("#text"))
+        if isinstance(attributes, dict) and "Qualifiers" in attributes:
+            fields["Qualifiers"] = _text(attributes["Qualifiers"])
+    elif key == "TimeCreated" and isinstance(attributes, dict):
+        fields["TimeCreated"] = _text(attributes.get("SystemTime"))
+    elif isinstance(attributes, dict):
+        # Provider Name/Guid -> Provider_Name/Provider_Guid, Execution ProcessID, ...
+        for name, item in attributes.items():
+            joined = f"{key}_{name}" if key == "Provider" else name
+            fields[joined] = item if type(item) is str else _text(item)
 
 
 def _data(data: dict[str, Any], fields: dict[str, Any]) -> None:
