@@ -3,6 +3,7 @@
 warroom up        migrate, create the first administrator, run web server and worker
 warroom worker    run the background worker alone
 warroom hunt      hunt evidence with Sigma rules, indicators and YARA (body in hunt_cli.py)
+warroom scenario  write realistic evidence with ground truth (body in scenario_cli.py)
 warroom token     issue an API token for a user
 warroom manage    Django's management commands (migrate, createsuperuser, shell, ...)
 """
@@ -183,7 +184,14 @@ def _register_hunt() -> None:
     app.command(no_args_is_help=True)(hunt)
 
 
+def _register_scenario() -> None:
+    from warroom.scenario_cli import app as scenario
+
+    app.add_typer(scenario, name="scenario")
+
+
 _register_hunt()
+_register_scenario()
 
 
 def main() -> None:

@@ -4,8 +4,10 @@ The provider is fictional (Northwind Telecom, `.example` names); the attacker's 
 domains, file names and hashes are the published ToolShell/Storm-2603 indicators of
 ../shared/reference/attack_chain.md, so that hunting the scenario with public indicator lists
 works as it would have on the real evidence. The window ends on 12 August 2025, the day the
-real provider's services went down; the exploitation falls 40% into it and every later step
-follows at the offsets below, so that any window of three days or more holds the whole attack.
+real provider's services went down. The exploitation comes on 10 August, 16:06 UTC, and
+every later step follows within 37 hours, ending with the ransomware in the early hours of
+12 August, as in the real case; the days before hold the internet's scanning. Any window of
+three days or more holds the whole attack.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def _hosts(count: int, users: list[str]) -> tuple[Host, ...]:
 
 
 def _steps(world: World) -> tuple[Step, ...]:
-    day = world.start + timedelta(days=max(1, int(world.days * 0.4)))
+    day = world.end - timedelta(days=MIN_DAYS)
     exploit = day + timedelta(hours=16, minutes=6, seconds=12)
     wave1, wave2, c2 = ATTACKER_IPS[0], ATTACKER_IPS[1], ATTACKER_IPS[3]
     sp, fs, dc = "SP-FE01", "FS01", "DC01"
