@@ -4,6 +4,7 @@ warroom up        migrate, create the first administrator, run web server and wo
 warroom worker    run the background worker alone
 warroom hunt      hunt evidence with Sigma rules, indicators and YARA (body in hunt_cli.py)
 warroom scenario  write realistic evidence with ground truth (body in scenario_cli.py)
+warroom demo      the scenario hunted into a new case: a populated war room (body in demo.py)
 warroom token     issue an API token for a user
 warroom manage    Django's management commands (migrate, createsuperuser, shell, ...)
 """
@@ -164,6 +165,40 @@ def token(
         raise typer.Exit(2)
     _token, raw = ApiToken.issue(user, name)
     typer.echo(raw)
+
+
+@app.command()
+def demo(
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Commander of the demo case (default: an admin).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="The scenario's seed.")] = 1,
+) -> None:
+    """Generate the colt scenario, open a case, hunt the evidence and import the findings."""
+    _setup_django()
+    _prepare()
+    from django.contrib.auth.models import User
+
+    from warroom.demo import run_demo
+
+    users = (
+        User.objects.filter(username=as_user)
+        if as_user
+        else User.objects.filter(is_superuser=True).order_by("pk")
+    )
+    user = users.first()
+    if user is None:
+        console.print(f"[red]No user named {as_user!r}.[/]")
+        raise typer.Exit(2)
+    console.print("Writing the scenario's evidence and hunting it (about a minute)...")
+    result = run_demo(user, seed=seed)
+    case = result.case
+    typer.echo(
+        f"{case.reference} ({case.title}): {result.findings:,} findings; {result.summary}.\n"
+        f"Evidence: {result.evidence}\n"
+        f"Open http://127.0.0.1:8000{case.get_absolute_url()} (`make up` serves it) "
+        f"as {user.username}."
+    )
 
 
 @app.command(

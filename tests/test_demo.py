@@ -1,0 +1,43 @@
+"""`warroom demo`: the scenario's evidence hunted into a new case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from warroom.cli import app
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_demo_case_holds_the_intrusion(alice: Any) -> None:
+    from warroom.cases.choices import AssetState, EventKind
+    from warroom.cases.hunt_import import find_asset
+    from warroom.demo import run_demo
+
+    result = run_demo(alice, seed=5)
+    case = result.case
+    assert case.commander == alice
+    findings = case.events.filter(kind=EventKind.FINDING)
+    assert findings.count() >= result.findings > 0  # and "Indicator added" entries
+    texts = " ".join(findings.values_list("text", flat=True))
+    assert "ToolPane" in texts
+    assert "spinstall" in texts.lower()
+    seen = set(case.indicators.exclude(first_seen=None).values_list("value", flat=True))
+    assert {"107.191.58.76", "104.238.159.149"} <= seen
+    web_front = find_asset(case, "SP-FE01")
+    assert web_front is not None
+    assert web_front.state == AssetState.SUSPECTED
+
+    again = run_demo(alice, seed=5)
+    assert again.case != case
+    assert again.evidence == result.evidence  # written once, reused
+    assert again.findings == result.findings
+
+
+def test_the_demo_command_names_a_user_that_exists(alice: Any) -> None:
+    result = CliRunner().invoke(app, ["demo", "--as", "nobody"])
+    assert result.exit_code == 2
+    assert "No user named 'nobody'" in result.output
