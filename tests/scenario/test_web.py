@@ -364,3 +364,11 @@ def test_warrooms_rules_fire_on_the_exploitation_and_on_no_benign_line(
         if step != "scan" and ("ToolPane" in line or "spinstall" in line):
             assert (path, number) in found, line
     assert {tags[where] for where in found} >= {"exploit", "key_theft", "exploit_bypass"}
+
+
+def test_the_shared_helpers_stay_importable_from_web() -> None:
+    """colt, network and windows_host reach these through `web`, wherever they are defined."""
+    from warroom.scenario import web
+
+    shared = ("staff_clients", "bot_clients", "staff_rhythm", "count", "public_ip", "clock")
+    assert all(callable(getattr(web, name)) for name in (*shared, "offsets", "iis_files"))

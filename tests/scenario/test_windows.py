@@ -4,7 +4,7 @@ Most checks run over one small world (three days, six hosts, a tenth of the norm
 generated once for the module. The hunt tests write it as real EVTX files with `evtx_writer`
 and read them back with `warroom hunt`'s own sources, as an analyst would: warroom's rule pack
 must find the webshell and the encoded PowerShell and nothing in the routine activity. When the
-SigmaHQ snapshot is there ($WARROOM_SIGMA_DIR, else ../shared/data/sigma), a last test prints
+SigmaHQ snapshot is there ($WARROOM_SIGMA_DIR), a last test prints
 which steps its Windows rules detect; it does not fail on them.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-import time
+import tracemalloc
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -70,6 +70,14 @@ def _sysmon(files: Files) -> Iterator[tuple[str, list[WinEvent]]]:
 # --- the files ------------------------------------------------------------------------------------
 
 
+def test_the_public_surface_is_small() -> None:
+    from warroom.scenario import windows
+
+    assert sorted(windows.__all__) == [
+        "Emitter", "SECURITY_FIELDS", "SYSMON_FIELDS", "evtx_files", "long_running",
+    ]  # fmt: skip
+
+
 def test_it_writes_three_channels_per_host(world: World, files: Files) -> None:
     names = ("Security.evtx", "Microsoft-Windows-Sysmon%4Operational.evtx", "System.evtx")
     expected = {f"evtx/{host.name}/{name}" for host in world.hosts for name in names}
@@ -87,12 +95,16 @@ def test_another_seed_gives_other_events(files: Files) -> None:
     assert all(other[path] != files[path] for path in files)
 
 
-def test_events_are_in_time_order_inside_the_window(world: World, files: Files) -> None:
+def _in_order(world: World, files: Files) -> None:
     for path, events in files.items():
         times = [event.time for event in events]
         assert times == sorted(times), path
         assert world.start <= times[0], path
         assert times[-1] < world.end, path
+
+
+def test_events_are_in_time_order_inside_the_window(world: World, files: Files) -> None:
+    _in_order(world, files)
 
 
 def test_events_carry_their_hosts_name(world: World, files: Files) -> None:
@@ -105,10 +117,15 @@ def test_streams_are_lazy_at_large_scale() -> None:
     # A hundred times the normal volume: the first record must not wait for the whole day.
     world = _world(scale=100.0, days=7)
     path, events = next(iter(evtx_files(world)))
-    started = time.perf_counter()
-    first = next(events)
+    tracemalloc.start()
+    try:
+        first = next(events)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert first.time >= world.start
-    assert time.perf_counter() - started < 5, path
+    # A week of this file at that scale would take gigabytes; its first hour takes little.
+    assert peak < 64 * 2**20, (path, peak)
 
 
 # --- fields as Windows writes them ---------------------------------------------------------------
@@ -218,7 +235,7 @@ def test_logons_say_how_they_logged_on(files: Files) -> None:
 # --- processes ------------------------------------------------------------------------------------
 
 
-def test_every_process_has_a_parent_that_exists(world: World, files: Files) -> None:
+def _parents_exist(world: World, files: Files) -> None:
     for host, events in _sysmon(files):
         table = {proc.guid: proc.pid for proc in long_running(world, host)}
         created: dict[str, str] = {}
@@ -229,6 +246,19 @@ def test_every_process_has_a_parent_that_exists(world: World, files: Files) -> N
                 known = created.get(parent) or str(table.get(parent, ""))
                 assert known == data["ParentProcessId"], (host, data["Image"], data["ParentImage"])
                 created[data["ProcessGuid"]] = data["ProcessId"]
+
+
+def test_every_process_has_a_parent_that_exists(world: World, files: Files) -> None:
+    _parents_exist(world, files)
+
+
+@pytest.mark.parametrize(("seed", "days"), [(2, 4), (3, 5), (4, 7)])
+def test_other_worlds_keep_order_and_process_trees(seed: int, days: int) -> None:
+    # Other seeds and windows restart other hosts on other days and recycle at other minutes.
+    world = _world(seed=seed, scale=0.03, days=days)
+    files = _generate(world)
+    _in_order(world, files)
+    _parents_exist(world, files)
 
 
 def test_a_process_keeps_its_guid_and_pid(files: Files) -> None:
@@ -366,16 +396,6 @@ def test_volume_is_linear_in_the_scale() -> None:
     assert 1.8 < full / half < 2.2, (half, full)
 
 
-def test_it_generates_fast_enough() -> None:
-    world = _world(scale=1.0)
-    started = time.perf_counter()
-    count = sum(1 for _, events in evtx_files(world) for _ in events)
-    rate = count / (time.perf_counter() - started)
-    print(f"\n{count} WinEvents at {rate:,.0f}/s")
-    # The target is 60,000/s on one core; half of it leaves room for slow CI machines.
-    assert rate > 30_000
-
-
 # --- hunting --------------------------------------------------------------------------------------
 
 
@@ -416,7 +436,7 @@ def test_warroom_rules_find_the_attack_and_nothing_else(
 
 
 def _sigma_dir() -> Path | None:
-    root = Path(os.environ.get("WARROOM_SIGMA_DIR") or "/work/shared/data/sigma")
+    root = Path(os.environ.get("WARROOM_SIGMA_DIR", "/nonexistent"))
     return root if (root / "rules" / "windows").is_dir() else None
 
 

@@ -99,6 +99,20 @@ class EventTable:
         ]
 
 
+def event_columns(events: Sequence[Event]) -> pa.Table | None:
+    """The fields of EVENTS as columns (a field an event lacks is null), or None.
+
+    None when a field holds values of different types (an int in one event, a string in
+    another): the caller then reads the events one by one. Arrow builds the columns in C++,
+    several times faster than a Python pass per field.
+    """
+    try:
+        # Not Table.from_pylist: it takes its columns from the first event's fields alone.
+        return pa.Table.from_struct_array(pa.array([event.fields for event in events]))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
 class Skip(NamedTuple):
     """A record or file that was not read, and why."""
 

@@ -22,7 +22,6 @@ from warroom.scenario.model import WebRequest, World
 from warroom.scenario.web_attack import FIREFOX_120, attack_requests
 from warroom.scenario.web_catalogue import Catalogue
 from warroom.scenario.web_common import (
-    FLAT,
     Client,
     bot_clients,
     clock,
@@ -38,7 +37,6 @@ from warroom.scenario.web_w3c import FIELDS, write_w3c
 __all__ = [
     "FIELDS",
     "FIREFOX_120",
-    "FLAT",
     "Client",
     "attack_requests",
     "bot_clients",

@@ -31,7 +31,6 @@ from warroom.scenario.model import WinEvent, World
 from warroom.scenario.windows_attack import attack_events
 from warroom.scenario.windows_benign import benign_events
 from warroom.scenario.windows_host import (
-    HOUR,
     REMOTE,
     S32,
     SECURITY,
@@ -195,15 +194,17 @@ class Emitter:
         self._writers: dict[str, tuple[int, int, int]] = {}  # key -> (from, to, PID)
 
     def _writer(self, key: str, t: int, default: int) -> int:
-        """The PID of the process that writes this log at T (lsass.exe, Sysmon64.exe, ...),
-        looked up once per boot."""
+        """The PID of the process that writes this log at T (lsass.exe, Sysmon64.exe,
+        services.exe): it changes only with a boot, so it is looked up once per boot."""
         low, high, pid = self._writers.get(key, (0, -1, default))
-        if not low <= t < high:
-            epoch = self.m.epoch(t)
-            proc = self.m.alive(key, t)
-            pid = proc.pid if proc else default
-            self._writers[key] = (max(epoch.boot, t - HOUR), epoch.end, pid)
-        return pid
+        if low <= t < high:
+            return pid
+        proc = self.m.alive(key, t)
+        if proc is None:
+            return default
+        epoch = self.m.epoch(t)
+        self._writers[key] = (epoch.boot, epoch.end, proc.pid)
+        return proc.pid
 
     def begin(self, tag: int, hour: int) -> None:
         """Number the processes of activity TAG in HOUR from 0."""

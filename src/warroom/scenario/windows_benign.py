@@ -1,8 +1,8 @@
 """The hosts as they run on ordinary days: their software, schedules and routine activity.
 
-Every host is a Windows machine of its role (SharePoint Server 2019 front ends, a domain
-controller, file servers on Windows Server 2019, Windows 11 admin workstations) running what such
-machines run: services and their svchost.exe, Defender and its signature updates, Windows Update,
+Every host runs what a Windows machine of its role runs (SharePoint Server 2019 front ends, a
+domain controller and file servers on Windows Server 2019, Windows 10 22H2 admin workstations):
+services and their svchost.exe, Defender and its signature updates, Windows Update,
 the Task Scheduler, WMI, and per role the SharePoint timer, search and app pool, Kerberos and
 SYSVOL on the DC, SMB shares on the file servers, Office, Edge and Teams on the workstations.
 
@@ -205,8 +205,9 @@ def _secs(r: int, low: int, high: int) -> int:
 
 
 def _guid(r: int) -> str:
-    raw = f"{_mix(r):016X}{_mix(r + 1):016X}"
-    return f"{{{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:32]}}}"
+    """A random-looking GUID from R (a logon's or a correlation's: Windows draws them)."""
+    raw = f"{r * 0x9E3779B97F4A7C15F39CC0605CEDC835 & 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:032X}"
+    return f"{{{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}}}"
 
 
 def _port(r: int) -> str:

@@ -485,10 +485,15 @@ class Machine:
         self.hostpart = f"{self.rng.getrandbits(32):08X}"
         self.unix0 = int(world.start.timestamp())
         workstation = host.role == "workstation"
-        self.build, self.revision = (26100, 4652) if workstation else (17763, 7558)
+        # Windows 10 22H2 and Server 2019, each with its July 2025 update: the same manifest
+        # versions (4624 v2, 4688 v2) on every host.
+        self.build, self.revision = (19045, 6093) if workstation else (17763, 7558)
         self.realm = world.dns_domain.upper()
         self.domain_sid = world.sid("Administrator").rsplit("-", 1)[0]
         self.clients = clients(world)
+        self._computer_sids = {
+            host.name: f"{self.domain_sid}-{1000 + n}" for n, host in enumerate(world.hosts)
+        }
         self._binaries: dict[str, Binary] = {}
         self._prefixes: dict[int, str] = {}
         self._pids: set[int] = set()
@@ -551,8 +556,7 @@ class Machine:
 
     def computer_sid(self, name: str) -> str:
         """The SID of computer account NAME$ (RIDs from 1000 in the order hosts joined)."""
-        index = next(n for n, host in enumerate(self.world.hosts) if host.name == name)
-        return f"{self.domain_sid}-{1000 + index}"
+        return self._computer_sids[name]
 
     def epoch(self, t: int) -> Epoch:
         """The boot epoch T falls in."""

@@ -139,6 +139,18 @@ def test_keywords_do_not_see_missing_values_as_text(tmp_path: Path) -> None:
     assert fires(tmp_path, detection, sysmon(Image="C:\\a.exe", CommandLine="x none y"))
 
 
+def test_a_field_only_a_later_event_of_the_batch_has_is_matched(tmp_path: Path) -> None:
+    matcher = SigmaMatcher(load(tmp_path, "sel: {CommandLine|contains: 'whoami'}\ncondition: sel"))
+    events = [sysmon(Image="C:\\a.exe"), sysmon(Image="C:\\b.exe", CommandLine="whoami /all")]
+    assert [f.fields["Image"] for f in matcher.scan(events)] == ["C:\\b.exe"]
+
+
+def test_fields_of_mixed_types_in_one_batch_are_matched(tmp_path: Path) -> None:
+    matcher = SigmaMatcher(load(tmp_path, "sel: {LogonType: '3'}\ncondition: sel"))
+    events = [sysmon(LogonType=3), sysmon(LogonType="3"), sysmon(LogonType="2")]
+    assert len(list(matcher.scan(events))) == 2
+
+
 def test_finding_reports_the_rule_and_the_event(tmp_path: Path) -> None:
     rules = load(tmp_path, "sel: {Image|endswith: '\\cmd.exe'}\ncondition: sel")
     event = sysmon(Image="C:\\cmd.exe")

@@ -45,7 +45,7 @@ from warroom.hunt.matchers._sigma_prefilter import Clauses, Prefilter, anchors, 
 from warroom.hunt.matchers._sigma_sql import ALL_FIELDS, Columns, Compiler, UnsupportedError
 from warroom.hunt.matchers._sigma_table import event_table, table_columns
 from warroom.hunt.sigma_logsources import Target, table_key, targets
-from warroom.hunt.source import Event, EventTable
+from warroom.hunt.source import Event, EventTable, event_columns
 
 __all__ = ["CompiledRule", "SigmaMatcher", "SigmaRules", "check", "default_cache_dir"]
 
@@ -284,9 +284,14 @@ class SigmaMatcher(Matcher):
     def _run(
         self, plan: _Plan, events: list[Event], indexes: list[int]
     ) -> Iterator[tuple[int, int, CompiledRule]]:
-        table = event_table(events, plan.fields)
-        # The keywords column holds every value of the event: it is all the pre-filter needs.
-        searched = [table.column(plan.keywords)] if plan.keywords else None
+        source = event_columns(events)
+        if source is not None:
+            table = table_columns(source, plan.fields)
+            searched = source.columns if plan.keywords else None
+        else:
+            table = event_table(events, plan.fields)
+            # The keywords column holds every value of the event: all the pre-filter needs.
+            searched = [table.column(plan.keywords)] if plan.keywords else None
         for row, number in self._evaluate(plan, table, searched):
             yield indexes[row], number, plan.rules[number]
 
