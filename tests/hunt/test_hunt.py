@@ -100,8 +100,18 @@ def test_it_finds_what_every_matcher_finds(evidence: Path) -> None:
 
 def test_it_hands_events_over_in_batches(evidence: Path) -> None:
     matcher = Contains("ToolPane")
-    Hunt([evidence], matchers=[matcher], batch_size=2).run()
-    assert matcher.batches == [2, 2, 1]
+    Hunt([evidence], matchers=[matcher], table_rows=2).run()
+    # IIS logs are read as tables, which never span files: 3 lines, then 2.
+    assert matcher.batches == [2, 1, 2]
+
+
+def test_events_of_other_formats_are_batched_across_files(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        lines = [f'{{"n": {n}, "cs-uri-stem": "/ToolPane.aspx"}}\n' for n in range(3)]
+        (tmp_path / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8")
+    matcher = Contains("ToolPane")
+    Hunt([tmp_path], matchers=[matcher], batch_size=4).run()
+    assert matcher.batches == [4, 2]
 
 
 def test_it_counts_events_files_bytes_and_log_sources(evidence: Path) -> None:
@@ -114,7 +124,7 @@ def test_it_counts_events_files_bytes_and_log_sources(evidence: Path) -> None:
 
 def test_it_reports_progress_up_to_every_byte(evidence: Path) -> None:
     seen: list[Progress] = []
-    Hunt([evidence], matchers=[Contains("ToolPane")], batch_size=1).run(progress=seen.append)
+    Hunt([evidence], matchers=[Contains("ToolPane")], table_rows=1).run(progress=seen.append)
     assert [p.events for p in seen] == [1, 2, 3, 4, 5, 5]
     assert seen[-1].bytes_done == seen[-1].bytes_total > 0
     assert seen[-1].findings == 2

@@ -17,6 +17,7 @@ day).
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -51,8 +52,11 @@ def scan_files(
     """
     context = multiprocessing.get_context("spawn")
     workers = max(1, min(jobs, len(files)))
+    # Pickled here and unpickled by `_start`, after it has set what the matchers' DuckDB
+    # connections are built with.
+    frozen = pickle.dumps(list(matchers))
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(list(matchers),)
+        workers, mp_context=context, initializer=_start, initargs=(frozen,)
     ) as pool:
         yield from pool.map(_scan_one, files, [dict(options)] * len(files))
 
@@ -60,8 +64,11 @@ def scan_files(
 _matchers: list[Matcher] = []
 
 
-def _start(matchers: list[Matcher]) -> None:
-    _matchers[:] = matchers
+def _start(frozen: bytes) -> None:
+    from warroom.hunt.matchers import _duckdb
+
+    _duckdb.threads = 1  # the other cores run the other workers
+    _matchers[:] = pickle.loads(frozen)  # noqa: S301 (pickled by this process's parent)
 
 
 def _scan_one(path: Path, options: dict[str, Any]) -> HuntResult:

@@ -144,16 +144,20 @@ class Prefilter:
         """The literals in each distinct value of COLUMN, and the number of each row's value.
 
         The number indexes the first list; it is -1 when the row's value holds no literal
-        (and when it is null). The last list item is always empty, for -1 to find.
+        (and when it is null). The last list item is always empty, for -1 to find. When no
+        value holds a literal, the list is that one empty item and no numbers are given.
         """
         if not pa.types.is_string(column.type):
             column = pc.cast(column, pa.string())
         lowered = pc.utf8_lower(column)
         values = pc.unique(lowered)
         match = self._set.Match
-        found = [
-            frozenset(match(text) or ()) if text else frozenset() for text in values.to_pylist()
-        ]
+        texts = values.to_pylist()
+        # One scan of all the distinct values first: most columns (times, addresses, sizes)
+        # hold no literal at all, and then no value needs a scan of its own.
+        if not match("\n".join(text for text in texts if text)):
+            return [frozenset()], pa.array([], pa.int32())
+        found = [frozenset(match(text) or ()) if text else frozenset() for text in texts]
         numbers = pa.array([n if f else -1 for n, f in enumerate(found)], pa.int32())
         where = pc.index_in(lowered, value_set=values)
         return [*found, frozenset()], pc.fill_null(numbers.take(where), -1)

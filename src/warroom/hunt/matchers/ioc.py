@@ -41,12 +41,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from warroom.hunt.finding import Finding, Level
 from warroom.hunt.matcher import Matcher
+from warroom.hunt.matchers import _duckdb
 from warroom.hunt.matchers import _ioc_keys as keys
 from warroom.hunt.source import Event, EventTable
 from warroom.intel.indicator import IndicatorType
@@ -121,7 +121,7 @@ class IocMatcher(Matcher):
     def __init__(self, indicators: Iterable[Indicator], *, level: Level = Level.HIGH) -> None:
         self.indicators = list(indicators)
         self.level = level
-        self._db = duckdb.connect()
+        self._db = _duckdb.connect()
         exact, networks = keys.indicator_tables(self.indicators)
         self._db.register("ioc", exact)
         self._db.register("net", networks)
@@ -151,17 +151,51 @@ class IocMatcher(Matcher):
             yield self._finding(events[idx], self.indicators[number], fields)
 
     def scan_table(self, table: EventTable) -> Iterator[Finding]:
-        """One finding per (row, indicator) seen in TABLE, without leaving Arrow."""
+        """One finding per (row, indicator) seen in TABLE, without leaving Arrow.
+
+        Only the distinct values of each column go to DuckDB; the rows holding a value with
+        an indicator are then found column by column with Arrow's `is_in`.
+        """
         if not self._candidates or not len(table):
             return
-        matches = self._matches(_long_table(table.columns))
-        rows = sorted({idx for idx, _, _ in matches})
-        events = dict(zip(rows, table.events(rows), strict=True))
-        for idx, number, fields in matches:
-            yield self._finding(events[idx], self.indicators[number], fields)
+        names, arrays = table.columns.column_names, table.columns.columns
+        columns = [(n, a) for n, a in zip(names, arrays, strict=True) if pa.types.is_string(a.type)]
+        if not columns:
+            return
+        numbers_of: dict[str, list[int]] = {}
+        distinct = pa.concat_arrays([_long_enough(pc.unique(column)) for _, column in columns])
+        for value, number in self._value_hits(distinct):
+            numbers_of.setdefault(value, []).append(number)
+        if not numbers_of:
+            return
+        fields_of: dict[tuple[int, int], set[str]] = {}
+        seen = pa.array(list(numbers_of), pa.string())
+        for name, column in columns:
+            rows = pc.indices_nonzero(pc.fill_null(pc.is_in(column, value_set=seen), False))
+            for row, value in zip(rows.to_pylist(), column.take(rows).to_pylist(), strict=True):
+                for number in numbers_of[value]:
+                    fields_of.setdefault((row, number), set()).add(name)
+        hits = sorted(fields_of)
+        rows_hit = sorted({row for row, _ in hits})
+        events = dict(zip(rows_hit, table.events(rows_hit), strict=True))
+        for row, number in hits:
+            fields = sorted(fields_of[row, number])
+            yield self._finding(events[row], self.indicators[number], fields)
 
     def _matches(self, values: pa.Table) -> list[tuple[int, int, list[str]]]:
         """(row, indicator number, fields) of every indicator seen in VALUES (idx, field, value)."""
+        rows = self._query(values, _ROW_HITS)
+        return [(int(idx), int(number), list(fields)) for idx, number, fields in rows]
+
+    def _value_hits(self, values: pa.Array) -> list[tuple[str, int]]:
+        """(value, indicator number) of every indicator seen in one of VALUES."""
+        found = self._query(pa.table({"idx": pa.nulls(len(values), pa.int32()),
+                                      "field": pa.nulls(len(values), pa.string()),
+                                      "value": values}), _VALUE_HITS_ONLY)  # fmt: skip
+        return [(str(value), int(number)) for value, number in found]
+
+    def _query(self, values: pa.Table, query: str) -> list[Any]:
+        """QUERY's rows over VALUES (idx, field, value), registered as `ev`."""
         db = self._db
         db.register("ev", values)
         # Log values repeat (user agents, referers, paths): extract from each distinct one once.
@@ -173,10 +207,12 @@ class IocMatcher(Matcher):
         token_keys, numbers = keys.token_tables(tokens.fetchall())
         db.register("pykey", token_keys)
         db.register("pynum", numbers)
-        rows = db.execute(_JOIN).fetchall()
-        for name in ("ev", "pykey", "pynum"):
-            db.unregister(name)
-        return [(int(idx), int(number), list(fields)) for idx, number, fields in rows]
+        try:
+            found: list[Any] = db.execute(query).fetchall()
+        finally:
+            for name in ("ev", "pykey", "pynum"):
+                db.unregister(name)
+        return found
 
     def _finding(self, event: Event, indicator: Indicator, fields: list[str]) -> Finding:
         where = ", ".join(fields)
@@ -193,7 +229,7 @@ class IocMatcher(Matcher):
         )
 
 
-_JOIN = r"""
+_VALUE_HITS = r"""
 WITH ip4 AS (
     SELECT ckind, token FROM tok
     WHERE ckind = 'ip4'
@@ -233,31 +269,23 @@ value_hits AS (
     JOIN net n ON n.version = p.version
         AND p.hi BETWEEN n.hi_first AND n.hi_last
         AND p.lo BETWEEN n.lo_first AND n.lo_last
-),
+)
+"""
+# Every (row, indicator) of the long table `ev`, with the fields it was seen in.
+_ROW_TAIL = r""",
 hits AS (SELECT e.idx, e.field, v.number FROM ev e JOIN value_hits v ON e.value = v.value)
 SELECT idx, number, list(DISTINCT field ORDER BY field) AS fields
 FROM hits GROUP BY idx, number ORDER BY idx, number
 """
+_ROW_HITS = _VALUE_HITS + _ROW_TAIL
+# Every (distinct value, indicator): the rows are found apart, in Arrow.
+_VALUE_TAIL = "\nSELECT value, number FROM value_hits"
+_VALUE_HITS_ONLY = _VALUE_HITS + _VALUE_TAIL
 
 
-def _long_table(columns: pa.Table) -> pa.Table:
-    """The (idx, field, value) rows of every string value of COLUMNS, as `_event_table`."""
-    index = pa.array(range(columns.num_rows), pa.int32())
-    parts = []
-    for name, column in zip(columns.column_names, columns.columns, strict=True):
-        if not pa.types.is_string(column.type):
-            continue
-        keep = pc.fill_null(pc.greater(pc.utf8_length(column), 3), False)
-        values = pc.filter(column, keep)
-        parts.append(
-            pa.table(
-                [pc.filter(index, keep), pa.repeat(name, len(values)), values],
-                schema=_EV_SCHEMA,
-            )
-        )
-    if not parts:
-        return _EV_SCHEMA.empty_table()
-    return pa.concat_tables(parts).sort_by([("idx", "ascending")])
+def _long_enough(values: pa.Array) -> pa.Array:
+    """VALUES that can hold an indicator: four characters or more ("a.bc")."""
+    return pc.filter(values, pc.fill_null(pc.greater(pc.utf8_length(values), 3), False))
 
 
 def _event_table(events: Sequence[Event]) -> pa.Table:

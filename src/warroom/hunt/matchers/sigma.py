@@ -38,7 +38,7 @@ from sigma.rule import SigmaRule
 from warroom.hunt.errors import RuleError
 from warroom.hunt.finding import Finding, Level
 from warroom.hunt.matcher import Matcher
-from warroom.hunt.matchers import _sigma_cache
+from warroom.hunt.matchers import _duckdb, _sigma_cache
 from warroom.hunt.matchers._sigma_cache import default_cache_dir
 from warroom.hunt.matchers._sigma_load import parse, rule_texts
 from warroom.hunt.matchers._sigma_prefilter import Clauses, Prefilter, anchors, combine
@@ -234,7 +234,7 @@ class SigmaMatcher(Matcher):
 
     def __init__(self, rules: SigmaRules) -> None:
         self.rules = rules
-        self._con = duckdb.connect()
+        self._con = _duckdb.connect()
         self._con.execute("PRAGMA disable_optimizer")
         self._con.execute("CREATE TEMP TABLE candidates (r INTEGER, i INTEGER)")
         names = {name: key for key, name in rules.columns.names.items()}
