@@ -35,14 +35,16 @@ The bytes travel like this:
    different ``#Fields`` layout starts a new table (the same one again, as IIS writes it when
    its worker restarts, does not).
 
-Speed, measured over the 200 MB of logs `bench/hunt_iis.py` writes (the default IIS layout of
-15 fields), one process on an otherwise idle two-core machine, best of five: `tables` reads
-about 400 MB/s, seven times the 55 MB/s of `W3cSource.events`, with LF or CRLF line ends.
-Arrow's parser takes about half of the time, the kernels a third, reading the file and
-Python's calls (a few per block) the rest. Arrow parses on one thread: a hunt runs a worker
-process per core, a second thread gained little here, and Arrow numbers the rows it refuses
-only on one thread. Odd logs cost more: a layout change in the middle of a block means parsing
-part of it twice, and the values the fast paths refuse are converted in Python.
+Speed, measured over 200 MB of the logs `bench/hunt_iis.py` writes (the colt scenario's IIS
+front ends: the default IIS layout of 15 fields, CRLF), one process on an otherwise idle
+two-core machine, best of five runs: `tables` reads about 385 MB/s, seven and a half times the
+51 MB/s of `W3cSource.events`. Arrow's parser takes about half of the time, the kernels a
+third, reading the file and Python's calls (a few per block) the rest. A fresh process is
+slower over its first 50 MB or so, while pyarrow.compute is imported and Arrow's memory pool
+grows. Arrow parses on one thread: a hunt runs a worker process per core, a second thread
+gained little here, and Arrow numbers the rows it refuses only on one thread. Odd logs cost
+more: a layout change in the middle of a block means parsing part of it twice, and the values
+the fast paths refuse are converted in Python.
 
 One difference remains, where an int64 column cannot hold what Python can: a number field
 beyond the int64 range (an ``sc-bytes`` of 20 digits, which IIS never writes) is reported and
@@ -336,10 +338,10 @@ class _Parsed:
         table, refused = _read_csv(pa.py_buffer(data), width, limit=limit)
         lines = table.num_rows + len(refused)
         positions = _arange(first, lines)
-        if refused:
-            numbers = pa.array([first + number - 1 for number in refused], pa.int64())
-            positions = positions.filter(pc.invert(pc.is_in(positions, value_set=numbers)))
         texts = {first + number - 1: text for number, text in refused.items()}
+        if texts:
+            numbers = pa.array(list(texts), pa.int64())
+            positions = positions.filter(pc.invert(pc.is_in(positions, value_set=numbers)))
         return cls(table, positions, texts, first, lines)
 
     @property
@@ -388,15 +390,6 @@ def _read_csv(buffer: pa.Buffer, width: int, *, limit: bool) -> tuple[pa.Table, 
         refused[row.number] = row.text
         return "skip"
 
-    parse = pacsv.ParseOptions(
-        delimiter=" ",
-        quote_char=False,
-        double_quote=False,
-        escape_char=False,
-        newlines_in_values=False,
-        ignore_empty_lines=False,  # so that rows and lines correspond
-        invalid_row_handler=handler,
-    )
     names, convert = _csv_columns(width)
     block_size = _CSV_BLOCK
     while True:
@@ -405,12 +398,7 @@ def _read_csv(buffer: pa.Buffer, width: int, *, limit: bool) -> tuple[pa.Table, 
         # core, and a thread of its own would gain little (see the module docstring).
         read = pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block_size)
         try:
-            table = pacsv.read_csv(
-                pa.BufferReader(buffer),
-                read_options=read,
-                parse_options=parse,
-                convert_options=convert,
-            )
+            table = pacsv.read_csv(pa.BufferReader(buffer), read, _parse_options(handler), convert)
         except pa.ArrowInvalid as error:
             if limit and len(refused) >= _REFUSED_LIMIT:
                 raise _TooManyRefused from None
@@ -419,6 +407,19 @@ def _read_csv(buffer: pa.Buffer, width: int, *, limit: bool) -> tuple[pa.Table, 
             block_size = buffer.size + 1  # a line longer than a parsing block
             continue
         return table, refused
+
+
+def _parse_options(handler: Callable[[Any], str]) -> pacsv.ParseOptions:
+    """How W3C lines split: on single spaces, nothing quoted, a refused row to HANDLER."""
+    return pacsv.ParseOptions(
+        delimiter=" ",
+        quote_char=False,
+        double_quote=False,
+        escape_char=False,
+        newlines_in_values=False,
+        ignore_empty_lines=False,  # so that rows and lines correspond
+        invalid_row_handler=handler,
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -471,8 +472,10 @@ def _line_text(row: dict[str, str | None]) -> str:
 
 
 def _retry_refused(raw: _Raw, refused: dict[int, str]) -> None:
-    """Split the lines the parser refused (by number) on whitespace runs, as the Python
-    reader retries them; merge those that fit into RAW, note the others as problems."""
+    """Split the REFUSED lines (texts by number) on whitespace runs, as the Python reader does.
+
+    Those that then fit join RAW in line order; the others are RAW's problems.
+    """
     width = raw.table.num_columns
     rescued: list[list[str | None]] = []
     positions: list[int] = []
