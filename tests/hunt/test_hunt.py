@@ -214,3 +214,20 @@ def test_worker_processes_report_what_one_process_reports(tmp_path: Path) -> Non
 def test_jobs_must_be_positive(evidence: Path) -> None:
     with pytest.raises(HuntError, match="jobs must be at least 1"):
         Hunt([evidence], jobs=0)
+
+
+def test_rules_that_failed_to_load_travel_to_worker_processes(tmp_path: Path) -> None:
+    from warroom.hunt.hunt import BUILTIN_RULES, load_rules
+
+    broken = tmp_path / "rules"
+    broken.mkdir()
+    (broken / "bad.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    rules = load_rules(sigma=[BUILTIN_RULES, broken])
+    assert rules.errors
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for day in (10, 11):
+        iis_log(evidence / f"u_ex2507{day}.log", ["/_layouts/15/spinstall0.aspx"])
+    alone = Hunt([evidence], matchers=rules.matchers).run()
+    shared = Hunt([evidence], matchers=rules.matchers, jobs=2).run()
+    assert len(shared.findings) == len(alone.findings) == 4  # two rules, two lines

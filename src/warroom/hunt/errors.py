@@ -15,6 +15,10 @@ class SourceError(HuntError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str]]:
+        # Exceptions pickle their message alone; a worker process must get them whole.
+        return SourceError, (self.path, self.reason)
+
 
 class RuleError(HuntError):
     """A rule that cannot be loaded or compiled; the message names file and line."""
@@ -25,3 +29,7 @@ class RuleError(HuntError):
         self.path = path
         self.line = line
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[RuleError], tuple[str, str, int | None]]:
+        # Rules travel to worker processes pickled, with the errors they were loaded with.
+        return RuleError, (self.path, self.reason, self.line)
