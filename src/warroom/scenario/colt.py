@@ -263,14 +263,14 @@ def _write_ground_truth(out: Path, report: Report) -> None:
             for h in world.hosts
         ],
         "steps": steps,
-        "files": [vars_of(f) for f in report.files],
+        "files": [_fields(f) for f in report.files],
     }
     (out / GROUND_TRUTH).write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
     bundle = stix_bundle(world)
     (out / STIX_BUNDLE).write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")
 
 
-def vars_of(written: FileWritten) -> dict[str, Any]:
+def _fields(written: FileWritten) -> dict[str, Any]:
     return {f: getattr(written, f) for f in FileWritten.__slots__}
 
 

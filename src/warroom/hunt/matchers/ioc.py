@@ -189,13 +189,12 @@ class IocMatcher(Matcher):
 
     def _value_hits(self, values: pa.Array) -> list[tuple[str, int]]:
         """(value, indicator number) of every indicator seen in one of VALUES."""
-        found = self._query(pa.table({"idx": pa.nulls(len(values), pa.int32()),
-                                      "field": pa.nulls(len(values), pa.string()),
-                                      "value": values}), _VALUE_HITS_ONLY)  # fmt: skip
+        found = self._query(pa.table({"value": values}), _VALUE_HITS_ONLY)
         return [(str(value), int(number)) for value, number in found]
 
     def _query(self, values: pa.Table, query: str) -> list[Any]:
-        """QUERY's rows over VALUES (idx, field, value), registered as `ev`."""
+        """QUERY's rows over VALUES, registered as `ev`: a `value` column, and `idx` and
+        `field` when QUERY needs them (`_ROW_HITS`)."""
         db = self._db
         db.register("ev", values)
         # Log values repeat (user agents, referers, paths): extract from each distinct one once.
