@@ -42,9 +42,10 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
-# The web app (case page, timeline API), the scenario generator, then the hunt over EVTX and IIS.
+# The web app (case page, timeline API), the scenario generator, the hunt over EVTX and IIS,
+# then the public status page under load.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/run.py && $(BIN)/python bench/scenario.py && $(BIN)/python bench/hunt_evtx.py && $(BIN)/python bench/hunt_iis.py
+	$(BIN)/python bench/run.py && $(BIN)/python bench/scenario.py && $(BIN)/python bench/hunt_evtx.py && $(BIN)/python bench/hunt_iis.py && $(BIN)/python bench/statuspage.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,4 +1,6 @@
-"""Shared test set-up: a throw-away data directory, the three personas and a case.
+"""Shared test set-up: per-test storage, the three personas and a case.
+
+The environment (a throw-away data directory, caches) is set earlier, by warroom.pytest_env.
 
 The personas follow STYLE.md: alice commands the case, bob responds on it, charlie is a user
 of the same install who is not a member (every case route must answer him 404).
@@ -7,14 +9,7 @@ of the same install who is not a member (every case route must answer him 404).
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import UTC, datetime
-
-# Settings read the environment when Django starts, which is after this module is imported.
-os.environ.setdefault("WARROOM_DATA", tempfile.mkdtemp(prefix="warroom-test-"))
-os.environ.setdefault("WARROOM_SECURE_COOKIES", "0")
-# Compiled Sigma rules are cached under XDG_CACHE_HOME; tests keep theirs out of the user's.
-os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="warroom-test-cache-"))
 
 import pytest
 
@@ -37,6 +32,8 @@ def _test_storage(settings, tmp_path):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The public page's cache checks for a new revision every N seconds; tests need none.
+    settings.STATUS_CACHE_SECONDS = 0
 
 
 def _user(username: str):  # type: ignore[no-untyped-def]

@@ -5,6 +5,8 @@ warroom worker    run the background worker alone
 warroom hunt      hunt evidence with Sigma rules, indicators and YARA (body in hunt_cli.py)
 warroom scenario  write realistic evidence with ground truth (body in scenario_cli.py)
 warroom demo      the scenario hunted into a new case: a populated war room (body in demo.py)
+warroom catalog   load and show the service catalog (body in catalog_cli.py)
+warroom status    export the public status page and publish it (body in status_cli.py)
 warroom token     issue an API token for a user
 warroom manage    Django's management commands (migrate, createsuperuser, shell, ...)
 """
@@ -225,8 +227,17 @@ def _register_scenario() -> None:
     app.add_typer(scenario, name="scenario")
 
 
+def _register_subcommands() -> None:
+    from warroom.catalog_cli import app as catalog
+    from warroom.status_cli import app as status
+
+    app.add_typer(catalog, name="catalog")
+    app.add_typer(status, name="status")
+
+
 _register_hunt()
 _register_scenario()
+_register_subcommands()
 
 
 def main() -> None:

@@ -12,6 +12,42 @@ Nothing needs to be set: with no environment warroom runs on SQLite with its dat
     WARROOM_LOGIN_ATTEMPTS  failed logins before a lockout; default 5
     WARROOM_EVIDENCE_ROOTS  folders (separated by the OS path separator) the worker may read
                             evidence kept by `location` from; default none
+
+Mail (subscriber confirmations, status updates, reminders):
+
+    WARROOM_SMTP_HOST       SMTP server; when unset, mail is written as files under
+                            WARROOM_DATA/mail instead of being sent
+    WARROOM_SMTP_PORT       default 25 (587 with STARTTLS, 465 with TLS are usual)
+    WARROOM_SMTP_USER       and WARROOM_SMTP_PASSWORD (or _FILE); default none
+    WARROOM_SMTP_STARTTLS   upgrade the connection with STARTTLS; default off
+    WARROOM_SMTP_TLS        connect over TLS (port 465); default off
+    WARROOM_MAIL_FROM       sender address; default status@localhost
+
+The public status page (docs/statuspage.md):
+
+    WARROOM_STATUS_NAME     the page's name; default "Service status"
+    WARROOM_STATUS_URL      where the public page is served (the export's host), used in
+                            links, feeds and mail; default http://127.0.0.1:8000/status/
+    WARROOM_STATUS_TIME_ZONE  IANA zone shown beside UTC; default Etc/UTC
+    WARROOM_STATUS_SUBSCRIBE_URL  where the exported page's subscribe form posts (the live
+                            app's /status/); when unset the export offers the feeds instead
+    WARROOM_STATUS_TARGETS  where `warroom status publish` pushes the export, separated by
+                            spaces: a directory, rsync://... or rsync:/path, user@host:path
+                            (rsync over SSH) or sftp://user@host[:port]/path; default none
+    WARROOM_STATUS_SSH_KNOWN_HOSTS  known_hosts file for sftp:// targets; default the user's
+    WARROOM_STATUS_SSH_KEY  private key file for sftp:// targets; default the user's keys
+    WARROOM_STATUS_SUPPORT_PHONE, WARROOM_STATUS_SUPPORT_EMAIL  how customers reach support,
+                            filled into the message templates; default none
+    WARROOM_STATUS_CACHE_SECONDS  how often a process checks for a new page revision;
+                            0 turns the cache off; default 1
+
+Regulatory clocks (docs/clocks.md):
+
+    WARROOM_CLOCK_REMINDERS  when to remind about a deadline, comma separated: a share of
+                            the window elapsed (50%), before the deadline (-4h), at it (0),
+                            after it (+1h); default 50%,-4h,0,+1h
+    WARROOM_CLOCK_WEBHOOK_URL  also post reminders there, signed with
+                            WARROOM_CLOCK_WEBHOOK_SECRET; default none
 """
 
 from __future__ import annotations
@@ -134,10 +170,16 @@ INSTALLED_APPS = [
     "warroom.accounts",
     "warroom.cases",
     "warroom.jobs",
+    "warroom.catalog",
+    "warroom.statuspage",
+    "warroom.notify",
+    "warroom.clocks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The public status page is answered from its in-memory cache before sessions or CSRF.
+    "warroom.statuspage.middleware.StatusPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -265,6 +307,38 @@ EVIDENCE_ROOTS = [
     Path(p).resolve() for p in env_str("WARROOM_EVIDENCE_ROOTS").split(os.pathsep) if p.strip()
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Mail goes through SMTP when a host is configured; otherwise every message is kept as a file
+# under WARROOM_DATA/mail, so nothing is lost on an install with no mail server yet.
+SMTP_HOST = env_str("WARROOM_SMTP_HOST")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = env_int("WARROOM_SMTP_PORT", 25)
+    EMAIL_HOST_USER = env_str("WARROOM_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env_str("WARROOM_SMTP_PASSWORD")
+    EMAIL_USE_TLS = env_bool("WARROOM_SMTP_STARTTLS", False)
+    EMAIL_USE_SSL = env_bool("WARROOM_SMTP_TLS", False)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("WARROOM_MAIL_FROM", "status@localhost")
+
+STATUS_PAGE_NAME = env_str("WARROOM_STATUS_NAME", "Service status")
+STATUS_PAGE_URL = env_str("WARROOM_STATUS_URL", "http://127.0.0.1:8000/status/")
+STATUS_PAGE_TIME_ZONE = env_str("WARROOM_STATUS_TIME_ZONE", "Etc/UTC")
+STATUS_SUBSCRIBE_URL = env_str("WARROOM_STATUS_SUBSCRIBE_URL")
+STATUS_TARGETS = env_str("WARROOM_STATUS_TARGETS").split()
+STATUS_CACHE_SECONDS = env_int("WARROOM_STATUS_CACHE_SECONDS", 1)
+STATUS_SSH_KNOWN_HOSTS = env_str("WARROOM_STATUS_SSH_KNOWN_HOSTS")
+STATUS_SSH_KEY = env_str("WARROOM_STATUS_SSH_KEY")
+STATUS_SUPPORT_PHONE = env_str("WARROOM_STATUS_SUPPORT_PHONE")
+STATUS_SUPPORT_EMAIL = env_str("WARROOM_STATUS_SUPPORT_EMAIL")
+
+CLOCK_REMINDERS = env_str("WARROOM_CLOCK_REMINDERS", "50%,-4h,0,+1h")
+CLOCK_WEBHOOK_URL = env_str("WARROOM_CLOCK_WEBHOOK_URL")
+CLOCK_WEBHOOK_SECRET = env_str("WARROOM_CLOCK_WEBHOOK_SECRET")
 
 LOGGING = {
     "version": 1,

@@ -48,6 +48,7 @@ from warroom.cases.forms import (
 )
 from warroom.cases.models import Action, Asset, Incident, Indicator, Task, TimelineEvent
 from warroom.cases.paging import TwoEndedPaginator
+from warroom.catalog.impact import case_impact
 
 EVENTS_PER_PAGE = 50
 
@@ -143,6 +144,7 @@ def case_detail(request: AuthedRequest, ref: str) -> HttpResponse:
     )
     page = TwoEndedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {**case_context(case, role), "page": page, "kind": filters.get("kind", "")}
+    context["impact"] = case_impact(case)
     return render(request, "cases/case_detail.html", context)
 
 

@@ -5,6 +5,7 @@
     run_once()          run every due job, then return (tests, cron)
     claim(job_id, ...)  one conditional UPDATE: True for exactly one of any number of racers
     requeue_stale(now)  give back jobs whose worker died without finishing them
+    requeue_orphans(now)  at once, the jobs of workers on this host whose process is gone
 
 Modelled on healthchecks' `sendalerts`. A claim is `UPDATE ... WHERE id = ? AND state =
 'queued'`: on PostgreSQL the loser waits for the winner's row lock, re-reads the row and
@@ -29,6 +30,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -45,6 +47,7 @@ __all__ = [
     "backoff",
     "claim",
     "claim_next",
+    "requeue_orphans",
     "requeue_stale",
     "run_job",
     "run_once",
@@ -65,11 +68,12 @@ TICK_SECONDS = 0.2  # how often a sleeping worker checks whether it was asked to
 CANDIDATES = 10
 TRACE_FRAMES = 5
 ERROR_LIMIT = 8000
+WORKER_ID_LENGTH = 100  # Job.locked_by's max_length
 
 
 def default_worker_id() -> str:
     """host:pid, which tells an operator where a running job is running."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+    return f"{socket.gethostname()}:{os.getpid()}"[:WORKER_ID_LENGTH]
 
 
 def backoff(attempts: int, jitter: float | None = None) -> timedelta:
@@ -128,6 +132,63 @@ def requeue_stale(now: datetime, lease: timedelta = LEASE) -> int:
     return failed + requeued
 
 
+def requeue_orphans(now: datetime) -> int:
+    """Give back at once the running jobs of workers on this host whose process has died.
+
+    A worker's id is `host:pid` (`default_worker_id`). A job held by this host under a pid
+    that no longer runs cannot be finished by anyone, so it need not wait out its lease: it is
+    requeued (or failed, with no attempts left) now. Jobs of live processes, of other hosts,
+    and under ids of another shape are left to the lease. A pid reused by an unrelated process
+    looks alive; the lease still catches that job.
+    """
+    prefix = f"{socket.gethostname()}:"
+    running = Job.objects.filter(state=JobState.RUNNING, locked_by__startswith=prefix)
+    orphans = [
+        (pk, locked_by, attempts)
+        for pk, locked_by, attempts in running.values_list("pk", "locked_by", "attempts")
+        # An id at the column's full length may have lost digits of its pid: leave it alone.
+        if len(locked_by) < WORKER_ID_LENGTH and _pid_is_dead(locked_by.removeprefix(prefix))
+    ]
+    given_back = sum(
+        _give_back(pk, locked_by, attempts, now) for pk, locked_by, attempts in orphans
+    )
+    if given_back:
+        logger.warning("%d job(s) of dead workers on this host given back", given_back)
+    return given_back
+
+
+def _pid_is_dead(pid_text: str) -> bool:
+    """True if PID_TEXT is a process id and no such process runs (a zombie counts as dead)."""
+    if not pid_text.isdigit() or int(pid_text) <= 0:
+        return False
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    try:
+        # Killed but not yet reaped by its parent: it will never run a line again.
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def _give_back(pk: int, locked_by: str, attempts: int, now: datetime) -> int:
+    """Requeue (or fail, with no attempts left) one orphan; fenced like every result."""
+    reason = f"worker lost: {locked_by} is no longer running"
+    mine = Job.objects.filter(pk=pk, state=JobState.RUNNING, locked_by=locked_by, attempts=attempts)
+    if mine.filter(attempts__gte=F("max_attempts")).update(
+        state=JobState.FAILED, finished_at=now, last_error=reason
+    ):
+        return 1
+    return mine.update(
+        state=JobState.QUEUED, run_at=now, locked_by="", locked_at=None, last_error=reason
+    )
+
+
 def run_job(job: Job, *, clock: Clock = timezone.now) -> JobState:
     """Run claimed JOB's handler and record the outcome; returns the job's new state."""
     logger.info("%s started, attempt %d of %d", _name(job), job.attempts, job.max_attempts)
@@ -155,6 +216,7 @@ def run_once(
     """Run due jobs one after another until none is due (or STOP); returns how many ran."""
     worker_id = worker_id or default_worker_id()
     should_stop = _as_callable(stop)
+    requeue_orphans(clock())
     requeue_stale(clock(), lease)
     ran = 0
     while not should_stop() and (job := claim_next(worker_id, clock())) is not None:

@@ -9,6 +9,7 @@ def test_the_worker_module_exports_its_public_functions():
         "backoff",
         "claim",
         "claim_next",
+        "requeue_orphans",
         "requeue_stale",
         "run_job",
         "run_once",

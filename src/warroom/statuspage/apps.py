@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_save
+
+
+class StatuspageConfig(AppConfig):
+    name = "warroom.statuspage"
+    label = "statuspage"
+
+    def ready(self) -> None:
+        from warroom.catalog.models import ComponentStatusChange
+
+        # The catalog knows nothing of the status page; a status change made there (an
+        # isolated host degrading a public component, say) still changes the public page.
+        post_save.connect(
+            _component_status_changed,
+            sender=ComponentStatusChange,
+            dispatch_uid="statuspage.component_status_changed",
+        )
+
+
+def _component_status_changed(
+    sender: type[Any], instance: Any, created: bool, **kwargs: Any
+) -> None:
+    from warroom.statuspage import site
+    from warroom.statuspage.models import PageRevision
+
+    if created and instance.component.public:
+        PageRevision.bump(instance.changed_at)
+        transaction.on_commit(site.invalidate)
