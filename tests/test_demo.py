@@ -31,6 +31,26 @@ def test_the_demo_case_holds_the_intrusion(alice: Any) -> None:
     assert web_front is not None
     assert web_front.state == AssetState.SUSPECTED
 
+    # Customers were told: the catalog is loaded and matched to the hosts, a public incident
+    # linked to the case carries two approved, published updates, and the page is exported.
+    from warroom.catalog.impact import case_impact
+    from warroom.statuspage.choices import ReviewState
+
+    impact = case_impact(case)
+    assert "Customer portal" in {component.name for component in impact.components}
+    assert any(customer.is_reseller for customer in impact.customers)
+    incident = result.public_incident
+    assert incident.case == case
+    updates = list(incident.updates.order_by("published_at"))
+    assert [u.review for u in updates] == [ReviewState.PUBLISHED] * 2
+    assert updates[0].body.startswith("We are aware of an issue affecting Customer portal")
+    assert {u.approved_by.username for u in updates if u.approved_by} == {"comms"}
+    assert case.events.filter(text__contains="published").count() >= 2
+    index = (result.status_export / "index.html").read_text()
+    assert incident.name in index
+    summary = (result.status_export / "api" / "v2" / "summary.json").read_text()
+    assert '"major_outage"' in summary
+
     again = run_demo(alice, seed=5)
     assert again.case != case
     assert again.evidence == result.evidence  # written once, reused

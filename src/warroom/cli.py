@@ -198,6 +198,8 @@ def demo(
     typer.echo(
         f"{case.reference} ({case.title}): {result.findings:,} findings; {result.summary}.\n"
         f"Evidence: {result.evidence}\n"
+        f"Status page: public incident {result.public_incident.name!r}, exported to "
+        f"{result.status_export}/index.html\n"
         f"Open http://127.0.0.1:8000{case.get_absolute_url()} (`make up` serves it) "
         f"as {user.username}."
     )
@@ -235,8 +237,15 @@ def _register_subcommands() -> None:
     app.add_typer(status, name="status")
 
 
+def _register_clocks() -> None:
+    from warroom.clocks_cli import app as clocks
+
+    app.add_typer(clocks, name="clocks")
+
+
 _register_hunt()
 _register_scenario()
+_register_clocks()
 _register_subcommands()
 
 

@@ -6,6 +6,11 @@ indicators (its STIX bundle), and imports the findings: the timeline fills with 
 hunt saw, the indicators list where each was seen, and the hosts show up as suspected assets.
 A newcomer then opens the case in the browser and finds the intrusion already in it.
 
+Around the case it sets up the rest of the war room: the example service catalog (whose hosts
+are the scenario's, so the case shows which services and customers are hit), a public
+incident with two approved and published updates, and the public status page exported as
+static files (warroom.statuspage.demo).
+
 The evidence of a seed is written once and reused. The case is new each time; the findings
 are imported as a hunt run from the command line would import them.
 """
@@ -26,6 +31,8 @@ from warroom.cases.models import Incident
 from warroom.hunt.hunt import BUILTIN_RULES, Hunt, load_rules
 from warroom.scenario.colt import GROUND_TRUTH, STIX_BUNDLE, generate
 from warroom.scenario.plan import build_world
+from warroom.statuspage import demo as comms_demo
+from warroom.statuspage.models import PublicIncident
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -36,6 +43,8 @@ class DemoResult:
     evidence: Path
     findings: int
     summary: str
+    public_incident: PublicIncident
+    status_export: Path
 
 
 def run_demo(user: User, *, seed: int = 1, days: int = 3, hosts: int = 6) -> DemoResult:
@@ -62,4 +71,12 @@ def run_demo(user: User, *, seed: int = 1, days: int = 3, hosts: int = 6) -> Dem
     rules = load_rules(sigma=[BUILTIN_RULES], iocs=[evidence / STIX_BUNDLE])
     result = Hunt([evidence], matchers=rules.matchers).run()
     summary = import_findings(case, user, result.findings, now=now)
-    return DemoResult(case, evidence, len(result.findings), str(summary))
+    comms = comms_demo.seed(case, user, now=now, export_to=comms_demo.export_directory())
+    return DemoResult(
+        case,
+        evidence,
+        len(result.findings),
+        str(summary),
+        public_incident=comms.incident,
+        status_export=comms.export.directory,
+    )
