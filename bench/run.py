@@ -20,7 +20,6 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,8 @@ from urllib.parse import urlencode
 if TYPE_CHECKING:
     from django.test import Client
     from timing import Result
+
+from provenance import commit
 
 HERE = Path(__file__).resolve().parent
 DETECTED = datetime(2025, 8, 12, 6, 30, tzinfo=UTC)
@@ -233,7 +234,7 @@ def _header(args: argparse.Namespace, big: Incident, generated: float) -> str:
         [
             f"# Benchmark: the case page and timeline API on {big.events.count():,} events",
             "",
-            f"- Run {now:%Y-%m-%d %H:%M} UTC at commit {_commit()}; Python "
+            f"- Run {now:%Y-%m-%d %H:%M} UTC at commit {commit()}; Python "
             f"{platform.python_version()}, Django {django.get_version()}, {database}",
             f"- Machine: {platform.platform()}, {os.cpu_count()} CPUs",
             f"- Data: one case with {args.events:,} generated events over 10 days (plus its "
@@ -245,20 +246,6 @@ def _header(args: argparse.Namespace, big: Incident, generated: float) -> str:
             "'vs baseline' is p50 over the same route's p50 on the baseline case.",
         ]
     )
-
-
-def _commit() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],  # noqa: S607
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head.stdout.strip()
 
 
 if TYPE_CHECKING:

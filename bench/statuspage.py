@@ -36,6 +36,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from provenance import commit
+
 HERE = Path(__file__).resolve().parent
 SEED = 2025
 FAST_PATH = "warroom.statuspage.middleware.StatusPageMiddleware"
@@ -388,7 +390,7 @@ def _header(args: argparse.Namespace) -> str:
         [
             "# Benchmark: the public status page under load",
             "",
-            f"- Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {_commit()}; Python "
+            f"- Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit()}; Python "
             f"{platform.python_version()}, Django {django.get_version()}, SQLite (file, WAL)",
             f"- Machine: {platform.platform()}, {os.cpu_count()} CPUs",
             "- Data: 30 components in 6 groups with 90 days of status changes, 20 published "
@@ -400,20 +402,6 @@ def _header(args: argparse.Namespace) -> str:
             "file's. Target: summary.json >= 2,000 requests/s.",
         ]
     )
-
-
-def _commit() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],  # noqa: S607
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head.stdout.strip()
 
 
 if __name__ == "__main__":

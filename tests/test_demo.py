@@ -51,6 +51,12 @@ def test_the_demo_case_holds_the_intrusion(alice: Any) -> None:
     summary = (result.status_export / "api" / "v2" / "summary.json").read_text()
     assert '"major_outage"' in summary
 
+    # The questionnaire is answered and the clocks run: NIS2 to the CSIRTs, UK GDPR, DORA help.
+    regimes = set(case.obligations.values_list("regime", flat=True))
+    assert {"eu_nis2", "uk_gdpr", "eu_dora_ict_provider"} <= regimes
+    assert case.clock_facts.filter(name="aware_at").exists()
+    assert result.clocks
+
     again = run_demo(alice, seed=5)
     assert again.case != case
     assert again.evidence == result.evidence  # written once, reused

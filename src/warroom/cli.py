@@ -200,6 +200,7 @@ def demo(
         f"Evidence: {result.evidence}\n"
         f"Status page: public incident {result.public_incident.name!r}, exported to "
         f"{result.status_export}/index.html\n"
+        f"Regulatory clocks: {result.clocks}\n"
         f"Open http://127.0.0.1:8000{case.get_absolute_url()} (`make up` serves it) "
         f"as {user.username}."
     )

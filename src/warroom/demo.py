@@ -8,8 +8,9 @@ A newcomer then opens the case in the browser and finds the intrusion already in
 
 Around the case it sets up the rest of the war room: the example service catalog (whose hosts
 are the scenario's, so the case shows which services and customers are hit), a public
-incident with two approved and published updates, and the public status page exported as
-static files (warroom.statuspage.demo).
+incident with two approved and published updates, the public status page exported as static
+files (warroom.statuspage.demo), and the applicability questionnaire answered as the facts of
+the real case became known, with the regulatory clocks they start (warroom.clocks.demo).
 
 The evidence of a seed is written once and reused. The case is new each time; the findings
 are imported as a hunt run from the command line would import them.
@@ -28,6 +29,7 @@ from warroom.cases.actions import open_case
 from warroom.cases.choices import Severity
 from warroom.cases.hunt_import import import_findings
 from warroom.cases.models import Incident
+from warroom.clocks import demo as clocks_demo
 from warroom.hunt.hunt import BUILTIN_RULES, Hunt, load_rules
 from warroom.scenario.colt import GROUND_TRUTH, STIX_BUNDLE, generate
 from warroom.scenario.plan import build_world
@@ -45,6 +47,7 @@ class DemoResult:
     summary: str
     public_incident: PublicIncident
     status_export: Path
+    clocks: str
 
 
 def run_demo(user: User, *, seed: int = 1, days: int = 3, hosts: int = 6) -> DemoResult:
@@ -72,6 +75,7 @@ def run_demo(user: User, *, seed: int = 1, days: int = 3, hosts: int = 6) -> Dem
     result = Hunt([evidence], matchers=rules.matchers).run()
     summary = import_findings(case, user, result.findings, now=now)
     comms = comms_demo.seed(case, user, now=now, export_to=comms_demo.export_directory())
+    clocks = clocks_demo.seed(case, user, now=now)
     return DemoResult(
         case,
         evidence,
@@ -79,4 +83,5 @@ def run_demo(user: User, *, seed: int = 1, days: int = 3, hosts: int = 6) -> Dem
         str(summary),
         public_incident=comms.incident,
         status_export=comms.export.directory,
+        clocks=clocks,
     )

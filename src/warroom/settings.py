@@ -48,6 +48,8 @@ Regulatory clocks (docs/clocks.md):
                             after it (+1h); default 50%,-4h,0,+1h
     WARROOM_CLOCK_WEBHOOK_URL  also post reminders there, signed with
                             WARROOM_CLOCK_WEBHOOK_SECRET; default none
+    WARROOM_CLOCK_PDF_FONT  a TrueType font for drafts exported as PDF; default DejaVu Sans
+                            where installed, else the PDF core font (Latin only)
 """
 
 from __future__ import annotations
@@ -339,6 +341,7 @@ STATUS_SUPPORT_EMAIL = env_str("WARROOM_STATUS_SUPPORT_EMAIL")
 CLOCK_REMINDERS = env_str("WARROOM_CLOCK_REMINDERS", "50%,-4h,0,+1h")
 CLOCK_WEBHOOK_URL = env_str("WARROOM_CLOCK_WEBHOOK_URL")
 CLOCK_WEBHOOK_SECRET = env_str("WARROOM_CLOCK_WEBHOOK_SECRET")
+CLOCK_PDF_FONT = env_str("WARROOM_CLOCK_PDF_FONT")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("warroom.accounts.urls")),
     path("catalog/", include("warroom.catalog.urls")),
     path("comms/", include("warroom.statuspage.staff_urls")),
+    path("clocks/", include("warroom.clocks.urls")),
     # The public status page: the same paths as its static export, under /status/.
     path("status/", include("warroom.statuspage.urls")),
     path("api/", api.urls),

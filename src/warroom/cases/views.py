@@ -49,6 +49,7 @@ from warroom.cases.forms import (
 from warroom.cases.models import Action, Asset, Incident, Indicator, Task, TimelineEvent
 from warroom.cases.paging import TwoEndedPaginator
 from warroom.catalog.impact import case_impact
+from warroom.clocks.rows import case_clock_context
 
 EVENTS_PER_PAGE = 50
 
@@ -145,6 +146,7 @@ def case_detail(request: AuthedRequest, ref: str) -> HttpResponse:
     page = TwoEndedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {**case_context(case, role), "page": page, "kind": filters.get("kind", "")}
     context["impact"] = case_impact(case)
+    context.update(case_clock_context(case, timezone.now()))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -19,6 +19,7 @@ Handler = Callable[[Payload], None]
 
 HANDLERS: dict[str, str] = {
     "cases.hash_evidence": "warroom.cases.tasks.hash_evidence",
+    "clocks.remind": "warroom.clocks.reminders.remind",
     "notify.deliver": "warroom.notify.tasks.deliver",
     "statuspage.fan_out": "warroom.statuspage.fanout.fan_out",
     "statuspage.publish": "warroom.statuspage.publish.publish_job",

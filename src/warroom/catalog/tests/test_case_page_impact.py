@@ -59,4 +59,4 @@ def test_its_queries_do_not_grow_with_the_catalog(client, provider, case, bob):
         text = client.get(case.get_absolute_url()).text
     assert "extra 39" in text
     assert "customer 39" in text
-    assert len(many) == len(few) <= 16
+    assert len(many) == len(few) <= 17  # 16, and 1 for the regulatory clocks

@@ -219,3 +219,16 @@ def test_obligations_are_well_formed(facts):
 @given(any_facts())
 def test_explain_is_deterministic(facts):
     assert explain(facts) == explain(facts)
+
+
+def test_a_note_about_one_country_stays_with_that_country() -> None:
+    # The Italian recipient's caveat used to be a note of the whole step, so the German early
+    # warning said "The Italian recipient is from a secondary source".
+    facts = parse_facts(
+        {"aware_at": AWARE, "entity": "essential_entity", "countries": ["DE", "IT"]}
+    )
+    found = {o.key: o for o in explain(facts)}
+    german, italian = found["eu_nis2.early_warning:DE"], found["eu_nis2.early_warning:IT"]
+    assert not any("Ital" in note for note in german.notes)
+    assert "Ital" not in german.recipient
+    assert "unconfirmed" in italian.recipient
