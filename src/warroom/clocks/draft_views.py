@@ -23,10 +23,11 @@ from warroom.accounts.models import Role
 from warroom.cases.models import Incident
 from warroom.cases.views import AuthedRequest
 from warroom.clocks import drafts, export
-from warroom.clocks.display import is_warning, time_left_text
+from warroom.clocks.display import is_warning
 from warroom.clocks.draft_forms import DraftForm, with_kept
 from warroom.clocks.models import Draft, Obligation
 from warroom.clocks.regimes import ContentField
+from warroom.clocks.rows import clock_rows
 
 
 @login_required
@@ -135,7 +136,7 @@ def _page(
         "case": obligation.case,
         "obligation": obligation,
         "state": obligation.state(now),
-        "time_left": time_left_text(obligation.time_left(now)),
+        "time_left": clock_rows([obligation], now)[0].left_text,
         "notes": [
             (line, is_warning(line)) for line in obligation.notes.splitlines() if line.strip()
         ],

@@ -31,6 +31,7 @@ from django.conf import settings
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from warroom.clocks.choices import ObligationStatus
 from warroom.clocks.display import is_warning, moment, time_left_text
 from warroom.clocks.models import Draft, Obligation
 from warroom.clocks.regimes import ContentField, all_regimes
@@ -141,6 +142,8 @@ def _regime_title(obligation: Obligation) -> str:
 def _due(obligation: Obligation, now: datetime) -> str:
     if obligation.due_at is None:
         return "no fixed time set by law"
+    if obligation.status != ObligationStatus.OPEN:  # sent or not applicable: no clock runs
+        return moment(obligation.due_at)
     return f"{moment(obligation.due_at)} ({time_left_text(obligation.time_left(now))})"
 
 

@@ -54,6 +54,15 @@ def test_it_shows_the_fields_in_the_regulators_order(client, alice, obligation):
     assert positions == sorted(positions)
 
 
+def test_a_submitted_step_shows_no_time_left(client, alice, obligation):
+    # The page used to say "Submitted overdue by 481 d" for a step sent in time.
+    obligation.status = "submitted"
+    obligation.save(update_fields=["status"])
+    page = _signed_in(client, alice).get(draft_url(obligation)).content.decode()
+    assert ">Submitted</span> —" in page
+    assert "overdue" not in page
+
+
 def test_first_open_is_pre_filled_from_the_case_and_saves_nothing(client, alice, obligation):
     page = _signed_in(client, alice).get(draft_url(obligation)).content.decode()
     assert "SharePoint servers breached" in page

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from warroom.clocks import drafts, export
+from warroom.clocks.choices import ObligationStatus
 from warroom.clocks.tests.test_drafts_support import (
     FIELDS,
     LABELS,
@@ -65,6 +66,14 @@ def test_a_step_with_no_fixed_time_says_so(case, monkeypatch):
     use_test_step(monkeypatch)
     obligation = make_obligation(case, key="uk_ofcom.s105k", due_at=None)
     assert "| Due at | no fixed time set by law |" in _markdown(obligation, {})
+
+
+def test_a_submitted_step_shows_no_time_left(obligation):
+    # It used to read "Due at | 2025-08-13 06:30 UTC (overdue by ...)" after it was sent.
+    obligation.status = ObligationStatus.SUBMITTED
+    text = _markdown(obligation, {})
+    assert "| Due at | 2025-08-13 06:30 UTC |" in text
+    assert "| Status | Submitted |" in text
 
 
 def test_a_pipe_in_the_head_does_not_break_the_table(obligation):
