@@ -34,6 +34,9 @@ def _test_storage(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The public page's cache checks for a new revision every N seconds; tests need none.
     settings.STATUS_CACHE_SECONDS = 0
+    # Test webhook receivers listen on 127.0.0.1, which subscribers' webhooks may not reach
+    # by default; the tests of that refusal turn this off again.
+    settings.STATUS_WEBHOOK_PRIVATE_OK = True
 
 
 def _user(username: str):  # type: ignore[no-untyped-def]

@@ -38,6 +38,8 @@ The public status page (docs/statuspage.md):
     WARROOM_STATUS_SSH_KEY  private key file for sftp:// targets; default the user's keys
     WARROOM_STATUS_SUPPORT_PHONE, WARROOM_STATUS_SUPPORT_EMAIL  how customers reach support,
                             filled into the message templates; default none
+    WARROOM_STATUS_WEBHOOK_PRIVATE_OK  let subscribers' webhooks reach private, loopback and
+                            link-local addresses (resellers on a VPN, say); default off
     WARROOM_STATUS_CACHE_SECONDS  how often a process checks for a new page revision;
                             0 turns the cache off; default 1
 
@@ -337,6 +339,7 @@ STATUS_SSH_KNOWN_HOSTS = env_str("WARROOM_STATUS_SSH_KNOWN_HOSTS")
 STATUS_SSH_KEY = env_str("WARROOM_STATUS_SSH_KEY")
 STATUS_SUPPORT_PHONE = env_str("WARROOM_STATUS_SUPPORT_PHONE")
 STATUS_SUPPORT_EMAIL = env_str("WARROOM_STATUS_SUPPORT_EMAIL")
+STATUS_WEBHOOK_PRIVATE_OK = env_bool("WARROOM_STATUS_WEBHOOK_PRIVATE_OK", False)
 
 CLOCK_REMINDERS = env_str("WARROOM_CLOCK_REMINDERS", "50%,-4h,0,+1h")
 CLOCK_WEBHOOK_URL = env_str("WARROOM_CLOCK_WEBHOOK_URL")

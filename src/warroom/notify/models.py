@@ -36,6 +36,10 @@ class Delivery(models.Model):
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     secret = models.CharField(max_length=64, blank=True, help_text="Signs a webhook body.")
+    public_only = models.BooleanField(
+        default=False,
+        help_text="The URL came from the public: refuse it if it reaches a private address.",
+    )
     state = models.CharField(
         max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )

@@ -1,7 +1,7 @@
 """Putting a message in the outbox: a Delivery row and the job that sends it, once per key.
 
     send_email(key, to, subject, text, *, purpose, now, ...)   -> Delivery
-    send_webhook(key, url, payload, *, purpose, secret, now)   -> Delivery
+    send_webhook(key, url, payload, *, purpose, secret, now, public_only) -> Delivery
 
 Call them inside the transaction of the change that causes the message: the delivery and its
 `notify.deliver` job commit or roll back with it. The KEY names the message, not the attempt
@@ -63,18 +63,27 @@ def send_email(
 
 
 def send_webhook(
-    key: str, url: str, payload: dict[str, Any], *, purpose: str, secret: str, now: datetime
+    key: str,
+    url: str,
+    payload: dict[str, Any],
+    *,
+    purpose: str,
+    secret: str,
+    now: datetime,
+    public_only: bool = False,
 ) -> Delivery:
     """Queue a signed POST of PAYLOAD as JSON to URL.
 
     The JSON is serialised here, once: the stored text is exactly the body every attempt
-    sends and signs with SECRET.
+    sends and signs with SECRET. PUBLIC_ONLY marks a URL a stranger gave (a status-page
+    subscriber's): it is not called if it reaches a private address (`addresses.py`).
     """
     fields = {
         "channel": Channel.WEBHOOK,
         "recipient": url,
         "body": _encode_json(payload),
         "secret": secret,
+        "public_only": public_only,
     }
     return _put(key, purpose, now, fields)
 

@@ -136,6 +136,7 @@ def _tell(subscriber: Subscriber, news: News, now: datetime) -> None:
             purpose=PURPOSE_UPDATE,
             secret=subscriber.secret,
             now=now,
+            public_only=True,
         )
         _tell_components(subscriber, news, now)
         return
@@ -176,6 +177,7 @@ def _tell_components(subscriber: Subscriber, news: News, now: datetime) -> None:
             purpose=PURPOSE_COMPONENT,
             secret=subscriber.secret,
             now=now,
+            public_only=True,
         )
 
 

@@ -12,8 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 
 from warroom.catalog.models import Component, Language
+from warroom.notify.addresses import private_reason
 
 __all__ = ["ComponentChoice", "SubscribeForm", "component_groups"]
 
@@ -77,6 +79,9 @@ class SubscribeForm(forms.Form):
         url: str = self.cleaned_data["endpoint"]
         if url and urlsplit(url).scheme not in ("http", "https"):
             raise forms.ValidationError("A webhook URL starts with https:// (or http://).")
+        refused = private_reason(url) if url and not settings.STATUS_WEBHOOK_PRIVATE_OK else None
+        if refused:
+            raise forms.ValidationError(f"This URL cannot be used: {refused}.")
         return url
 
     def clean_language(self) -> str:

@@ -117,6 +117,7 @@ def _environment(data: Path, smtp: SmtpServer) -> dict[str, str]:
             "WARROOM_DATABASE_URL": _database_url(),
             "WARROOM_STATUS_URL": settings.STATUS_PAGE_URL,
             "WARROOM_STATUS_NAME": settings.STATUS_PAGE_NAME,
+            "WARROOM_STATUS_WEBHOOK_PRIVATE_OK": "1",  # its receiver is on 127.0.0.1
             "PYTHONUNBUFFERED": "1",
         }
     )

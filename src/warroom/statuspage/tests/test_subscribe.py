@@ -89,6 +89,19 @@ def test_a_webhook_url_makes_a_webhook_subscriber(client, catalog):
     assert Delivery.objects.get().recipient == "noc@reseller.example"
 
 
+@pytest.mark.parametrize(
+    "endpoint", ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8000/admin/"]
+)
+def test_a_webhook_to_an_inside_address_is_refused(client, catalog, settings, endpoint):
+    # Before, anyone could have warroom POST to its own network on every update.
+    settings.STATUS_WEBHOOK_PRIVATE_OK = False
+    response = _post(client, endpoint=endpoint)
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["endpoint"]
+    assert "not a public internet address" in error
+    assert not Subscriber.objects.exists()
+
+
 def test_it_accepts_the_exported_pages_form_without_a_csrf_token(catalog):
     client = Client(enforce_csrf_checks=True)
     response = client.post(
