@@ -21,7 +21,10 @@ def test_it_shows_components_and_contacts(client, provider, charlie):
     assert 'href="tel:+49695550100"' in text
 
 
-def test_it_shows_the_secret_page_link(client, provider, charlie):
+def test_it_shows_the_secret_page_link_to_communications(client, provider, charlie):
+    from django.contrib.auth.models import Group
+
+    charlie.groups.add(Group.objects.get(name="Communications"))
     customer = _customer()
     client.force_login(charlie)
     text = client.get(customer.get_absolute_url()).text
@@ -29,9 +32,19 @@ def test_it_shows_the_secret_page_link(client, provider, charlie):
     assert f'href="{link}"' in text
 
 
+def test_it_hides_the_secret_page_link_from_other_users(client, provider, charlie):
+    # Before, every signed-in user (an outside expert on one case, say) saw every link.
+    customer = _customer()
+    client.force_login(charlie)
+    text = client.get(customer.get_absolute_url()).text
+    assert customer.page_token not in text
+
+
 def test_it_shows_no_link_while_there_is_no_customer_page(client, provider, charlie, settings):
     settings.ROOT_URLCONF = "warroom.catalog.tests.urls_without_status_page"
     customer = _customer()
+    charlie.is_superuser = True
+    charlie.save()
     client.force_login(charlie)
     response = client.get(customer.get_absolute_url())
     assert response.status_code == 200
