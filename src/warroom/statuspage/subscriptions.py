@@ -14,7 +14,7 @@ the form tells nobody who subscribes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +47,9 @@ __all__ = [
 ]
 
 SUBSCRIBE_LIMIT_PER_HOUR = 10  # subscription requests per client address
+# A confirmation link works this long. An unconfirmed request older than that is deleted (the
+# next request purges them), so an address nobody confirmed is not kept.
+CONFIRM_WITHIN = timedelta(days=7)
 TEMPLATES = "statuspage/subscribe/"
 
 
@@ -66,7 +69,9 @@ def subscribe(
 
     An address may ask again (a lost mail, a new choice of components): each request is a new
     subscriber with its own confirmation, and confirming one replaces the older ones.
+    Requests left unconfirmed for CONFIRM_WITHIN are deleted here.
     """
+    Subscriber.objects.filter(confirmed_at=None, created_at__lt=now - CONFIRM_WITHIN).delete()
     subscriber = Subscriber.objects.create(
         kind=SubscriberKind.WEBHOOK if endpoint else SubscriberKind.EMAIL,
         email=email,
@@ -203,7 +208,7 @@ def confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET: a button; POST: confirm. A webhook's signing secret is shown once, on confirming."""
     root, now = "../../../", timezone.now()
     subscriber = _by_token(confirm_token=token)
-    if subscriber is None or subscriber.unsubscribed_at is not None:
+    if subscriber is None or subscriber.unsubscribed_at is not None or _expired(subscriber, now):
         return _page(request, "not_found.html", root, status=404, noindex=True)
     if request.method == "GET":
         return _page(request, "confirm.html", root, subscriber=subscriber, noindex=True)
@@ -219,6 +224,11 @@ def confirm_view(request: HttpRequest, token: str) -> HttpResponse:
         documentation=webhook_documentation_url(),
         noindex=True,
     )
+
+
+def _expired(subscriber: Subscriber, now: datetime) -> bool:
+    """An unconfirmed request whose link is past CONFIRM_WITHIN."""
+    return subscriber.confirmed_at is None and subscriber.created_at < now - CONFIRM_WITHIN
 
 
 # No CSRF token here either: RFC 8058's one-click unsubscribe is a POST from the mail client

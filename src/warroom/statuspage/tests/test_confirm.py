@@ -1,14 +1,22 @@
 """Confirming a subscription: a button on GET, the confirmation on POST (double opt-in)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 
 from warroom.statuspage.models import Subscriber
-from warroom.statuspage.subscriptions import subscribe
+from warroom.statuspage.subscriptions import CONFIRM_WITHIN, subscribe
 
 NOW = datetime(2025, 8, 12, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _an_hour_later():
+    """The mail is read an hour after the request."""
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -90,3 +98,26 @@ def test_the_link_of_an_ended_subscription_no_longer_confirms(client, pending):
 
 def test_token_pages_are_kept_out_of_search_engines(client, pending):
     assert '<meta name="robots" content="noindex, nofollow">' in client.get(_url(pending)).text
+
+
+@pytest.mark.parametrize(
+    ("after", "status"),
+    [
+        (CONFIRM_WITHIN - timedelta(seconds=1), 200),
+        (CONFIRM_WITHIN, 200),
+        (CONFIRM_WITHIN + timedelta(seconds=1), 404),
+    ],
+)
+def test_the_link_works_for_seven_days(client, pending, after, status):
+    with time_machine.travel(NOW + after, tick=False):
+        assert client.post(_url(pending)).status_code == status
+
+
+def test_a_new_request_deletes_requests_nobody_confirmed_in_time(db, pending):
+    confirmed = subscribe(email="ops@reseller.example", now=NOW)
+    Subscriber.objects.filter(pk=confirmed.pk).update(confirmed_at=NOW)
+    recent = subscribe(email="late@reseller.example", now=NOW + timedelta(days=6))
+    subscribe(email="new@customer.example", now=NOW + CONFIRM_WITHIN + timedelta(seconds=1))
+    left = set(Subscriber.objects.values_list("email", flat=True))
+    # Before, an unconfirmed address was kept for ever.
+    assert left == {confirmed.email, recent.email, "new@customer.example"}
