@@ -5,8 +5,10 @@
     └── PermanentError       raised by a handler: retrying cannot help, fail the job now
 
 Any other exception a handler raises is treated as transient: the job is retried with back-off
-until it has used `max_attempts`. This module imports nothing from Django so handlers anywhere
-can raise `PermanentError` without pulling in the worker.
+until it has used `max_attempts`. An exception with a `retry_after` attribute (a timedelta, as
+a receiver's Retry-After header asks) waits at least that long, up to an hour. This module
+imports nothing from Django so handlers anywhere can raise `PermanentError` without pulling in
+the worker.
 """
 
 from __future__ import annotations

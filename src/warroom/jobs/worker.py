@@ -49,6 +49,7 @@ __all__ = [
     "claim_next",
     "requeue_orphans",
     "requeue_stale",
+    "retry_delay",
     "run_job",
     "run_once",
     "run_worker",
@@ -86,6 +87,15 @@ def backoff(attempts: int, jitter: float | None = None) -> timedelta:
         jitter = random.random()  # noqa: S311 (spreading retries, not a secret)
     seconds = min(BACKOFF_BASE_SECONDS * 2**attempts, BACKOFF_CAP_SECONDS)
     return timedelta(seconds=seconds * (1 + 0.1 * jitter))
+
+
+def retry_delay(attempts: int, exc: BaseException, jitter: float | None = None) -> timedelta:
+    """The back-off, or longer when EXC asks for it (`retry_after`), capped at an hour."""
+    delay = backoff(attempts, jitter)
+    asked = getattr(exc, "retry_after", None)
+    if isinstance(asked, timedelta):
+        delay = max(delay, min(asked, timedelta(seconds=BACKOFF_CAP_SECONDS)))
+    return delay
 
 
 def claim(job_id: int, worker_id: str, now: datetime) -> bool:
@@ -314,7 +324,7 @@ def _fail(job: Job, exc: BaseException, now: datetime) -> JobState:
 
 
 def _retry(job: Job, exc: BaseException, now: datetime) -> JobState:
-    run_at = now + backoff(job.attempts)
+    run_at = now + retry_delay(job.attempts, exc)
     _settle(
         job,
         state=JobState.QUEUED,

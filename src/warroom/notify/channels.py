@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from functools import cache
 
 import httpx
@@ -127,7 +128,29 @@ def _judge(response: httpx.Response) -> int:
     excerpt = _excerpt(response)
     if excerpt:
         detail += f": {excerpt}"
-    raise DeliveryFailed(detail, retry=code in RETRY_STATUS or code >= 500, status_code=code)
+    raise DeliveryFailed(
+        detail,
+        retry=code in RETRY_STATUS or code >= 500,
+        status_code=code,
+        retry_after=retry_after(response.headers.get("retry-after", "")),
+    )
+
+
+def retry_after(value: str, now: datetime | None = None) -> timedelta | None:
+    """A Retry-After header (RFC 9110: seconds, or an HTTP date) as a wait; None if absent or
+    unreadable, and never negative."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(when - (now or datetime.now(UTC)), timedelta(0))
 
 
 def _excerpt(response: httpx.Response) -> str:

@@ -11,15 +11,29 @@ retries the job with back-off.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 class NotifyError(Exception):
     """Base of the notify package's exceptions."""
 
 
 class DeliveryFailed(NotifyError):
-    """An attempt failed; STATUS_CODE is the HTTP or SMTP reply code when there was one."""
+    """An attempt failed; STATUS_CODE is the HTTP or SMTP reply code when there was one.
 
-    def __init__(self, message: str, *, retry: bool, status_code: int | None = None) -> None:
+    RETRY_AFTER is how long the receiver asked to be left alone (its Retry-After header); the
+    worker waits at least that long before the next attempt.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry: bool,
+        status_code: int | None = None,
+        retry_after: timedelta | None = None,
+    ) -> None:
         super().__init__(message)
         self.retry = retry
         self.status_code = status_code
+        self.retry_after = retry_after

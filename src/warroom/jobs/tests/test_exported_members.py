@@ -7,6 +7,7 @@ def test_the_worker_module_exports_its_public_functions():
     assert set(worker.__all__) == {
         "LEASE",
         "backoff",
+        "retry_delay",
         "claim",
         "claim_next",
         "requeue_orphans",

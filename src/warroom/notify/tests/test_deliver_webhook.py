@@ -72,6 +72,16 @@ def test_a_server_error_or_throttling_is_retried_later(db, webhook_receiver, sta
     assert job.run_at >= NOW + timedelta(seconds=20)
 
 
+def test_a_retry_after_header_is_honoured(db, webhook_receiver):
+    # Before, a receiver asking for 10 minutes got the next attempt after 40 seconds.
+    webhook_receiver.reply("/hook", 429, {"Retry-After": "600"})
+    _queue(webhook_receiver)
+    _work()
+    job = Job.objects.get()
+    assert job.state == JobState.QUEUED
+    assert NOW + timedelta(seconds=600) <= job.run_at < NOW + timedelta(seconds=700)
+
+
 def test_the_retry_sends_the_same_body_and_key(db, webhook_receiver):
     webhook_receiver.reply("/hook", 500)
     _queue(webhook_receiver)
