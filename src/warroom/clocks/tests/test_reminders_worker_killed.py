@@ -11,20 +11,12 @@ owner exactly once; on the wire the only repeat is the request that was in fligh
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote, urlencode
-
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 
 from warroom.clocks.reminders import REMIND
 from warroom.jobs.models import Job, JobState
+from warroom.jobs.testing import worker_environment, worker_process
 from warroom.notify.channels import message_id
 from warroom.notify.models import Delivery, DeliveryState
 from warroom.notify.testing import SmtpServer, WebhookReceiver, wait_until
@@ -34,57 +26,6 @@ PATIENCE = 180  # seconds: a generous bound on the whole run, never a measuremen
 OWNERS = ("alice", "dana", "erin")
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _database_url() -> str:
-    """The test database, as the worker process must reach it."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        options = {
-            "timeout": "20",
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-        return f"sqlite:///{db['NAME']}?{urlencode(options)}"
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgresql://{user}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
-
-
-def _environment(data: Path, smtp: SmtpServer, receiver: WebhookReceiver) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
-    return (
-        env
-        | smtp.env
-        | {
-            "DJANGO_SETTINGS_MODULE": "warroom.settings",
-            "WARROOM_DATA": str(data),
-            "WARROOM_DATABASE_URL": _database_url(),
-            "WARROOM_CLOCK_REMINDERS": "50%,-4h,0,+1h",
-            "WARROOM_CLOCK_WEBHOOK_URL": receiver.url("/clocks"),
-            "WARROOM_CLOCK_WEBHOOK_SECRET": "s3cret",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-
-
-@contextmanager
-def _worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A `warroom worker` process; killed on the way out if the test has not stopped it."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "warroom.cli", "worker", "--poll", "0.2"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=30)
 
 
 def _reminder_keys() -> set[str]:
@@ -108,14 +49,22 @@ def test_every_reminder_reaches_every_owner_exactly_once(tmp_path, clock_case):
     expected = len(keys) * (1 + len(owners))
     with SmtpServer() as smtp, WebhookReceiver() as receiver:
         receiver.hold(HELD)
-        env = _environment(tmp_path, smtp, receiver)
-        with _worker(env, tmp_path / "first.log") as first:
+        env = worker_environment(
+            tmp_path,
+            smtp.env,
+            {
+                "WARROOM_CLOCK_REMINDERS": "50%,-4h,0,+1h",
+                "WARROOM_CLOCK_WEBHOOK_URL": receiver.url("/clocks"),
+                "WARROOM_CLOCK_WEBHOOK_SECRET": "s3cret",
+            },
+        )
+        with worker_process(env, tmp_path / "first.log") as first:
             assert receiver.held.wait(PATIENCE), (tmp_path / "first.log").read_text()
             first.kill()  # SIGKILL: no clean-up, no chance to record the request in flight
             first.wait(timeout=30)
         receiver.release()
         held = receiver.requests[HELD - 1]
-        with _worker(env, tmp_path / "second.log"):
+        with worker_process(env, tmp_path / "second.log"):
             log = tmp_path / "second.log"
             wait_until(
                 lambda: _all_sent(expected),

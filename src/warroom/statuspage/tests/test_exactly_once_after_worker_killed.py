@@ -10,22 +10,16 @@ once; on the wire, the only repeat is the request that was in flight, under the 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
-from django.db import connection
 from django.utils import timezone
 
 from warroom.catalog.choices import ComponentStatus
 from warroom.jobs.models import Job, JobState
+from warroom.jobs.testing import worker_environment, worker_process
 from warroom.notify.channels import message_id
 from warroom.notify.models import Delivery, DeliveryState
 from warroom.notify.tasks import INTERRUPTED
@@ -90,57 +84,6 @@ def _publish() -> IncidentUpdate:
     return publish_update(update, person, now=now)
 
 
-def _database_url() -> str:
-    """The test database, as the worker process must reach it."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        # The same options as settings.py gives SQLite: WAL, IMMEDIATE writes, a patient lock.
-        options = {
-            "timeout": "20",
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-        return f"sqlite:///{db['NAME']}?{urlencode(options)}"
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgresql://{user}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
-
-
-def _environment(data: Path, smtp: SmtpServer) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
-    return (
-        env
-        | smtp.env
-        | {
-            "WARROOM_DATA": str(data),
-            "WARROOM_DATABASE_URL": _database_url(),
-            "WARROOM_STATUS_URL": settings.STATUS_PAGE_URL,
-            "WARROOM_STATUS_NAME": settings.STATUS_PAGE_NAME,
-            "WARROOM_STATUS_WEBHOOK_PRIVATE_OK": "1",  # its receiver is on 127.0.0.1
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-
-
-@contextmanager
-def _worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A `warroom worker` process; killed on the way out if the test has not stopped it."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "warroom.cli", "worker", "--poll", "0.2"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=30)
-
-
 def _all_sent() -> bool:
     failed = Delivery.objects.filter(state=DeliveryState.FAILED).values_list("key", "last_error")
     assert not failed.exists(), list(failed)
@@ -152,14 +95,22 @@ def test_every_subscriber_gets_the_update_exactly_once(tmp_path: Path) -> None:
         receiver.hold(HELD)
         subscribers = _subscribers(receiver)
         update = _publish()
-        env = _environment(tmp_path, smtp)
-        with _worker(env, tmp_path / "first.log") as first:
+        env = worker_environment(
+            tmp_path,
+            smtp.env,
+            {
+                "WARROOM_STATUS_URL": settings.STATUS_PAGE_URL,
+                "WARROOM_STATUS_NAME": settings.STATUS_PAGE_NAME,
+                "WARROOM_STATUS_WEBHOOK_PRIVATE_OK": "1",  # its receiver is on 127.0.0.1
+            },
+        )
+        with worker_process(env, tmp_path / "first.log") as first:
             assert receiver.held.wait(PATIENCE), (tmp_path / "first.log").read_text()
             first.kill()  # SIGKILL: no clean-up, no chance to record the request in flight
             first.wait(timeout=30)
         receiver.release()
         held = receiver.requests[HELD - 1]
-        with _worker(env, tmp_path / "second.log"):
+        with worker_process(env, tmp_path / "second.log"):
             log = tmp_path / "second.log"
             wait_until(_all_sent, timeout=PATIENCE, message=f"all sent; {log.read_text()}")
 
