@@ -44,6 +44,7 @@ from warroom.jobs.registry import handler_for
 
 __all__ = [
     "LEASE",
+    "RENEW_EVERY",
     "backoff",
     "claim",
     "claim_next",
@@ -60,9 +61,11 @@ logger = logging.getLogger("warroom.jobs")
 Clock = Callable[[], datetime]
 Stop = threading.Event | Callable[[], bool]
 
-# A job still running after this long is taken to belong to a dead worker. Generous, because
-# nothing renews it: hashing a large disk image from a network share can take many minutes.
+# A job whose lease was not renewed for this long is taken to belong to a dead worker. The
+# worker running it renews it every RENEW_EVERY while the handler runs (hashing a disk image
+# from a network share can take hours), so only a dead or stuck worker lets it lapse.
 LEASE = timedelta(minutes=30)
+RENEW_EVERY = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 10
 BACKOFF_CAP_SECONDS = 3600
 TICK_SECONDS = 0.2  # how often a sleeping worker checks whether it was asked to stop
@@ -199,12 +202,18 @@ def _give_back(pk: int, locked_by: str, attempts: int, now: datetime) -> int:
     )
 
 
-def run_job(job: Job, *, clock: Clock = timezone.now) -> JobState:
-    """Run claimed JOB's handler and record the outcome; returns the job's new state."""
+def run_job(
+    job: Job, *, clock: Clock = timezone.now, renew_every: timedelta = RENEW_EVERY
+) -> JobState:
+    """Run claimed JOB's handler and record the outcome; returns the job's new state.
+
+    While the handler runs, a thread renews the job's lease every RENEW_EVERY.
+    """
     logger.info("%s started, attempt %d of %d", _name(job), job.attempts, job.max_attempts)
     started = time.monotonic()
     try:
-        handler_for(job.kind)(job.payload)
+        with _lease_renewed(job, renew_every, clock):
+            handler_for(job.kind)(job.payload)
     except (PermanentError, UnknownJobKind) as exc:
         return _fail(job, exc, clock())
     except Exception as exc:
@@ -335,6 +344,38 @@ def _retry(job: Job, exc: BaseException, now: datetime) -> JobState:
     )
     logger.warning("%s failed, retry at %s: %s", _name(job), run_at.isoformat(), exc)
     return JobState.QUEUED
+
+
+@contextmanager
+def _lease_renewed(job: Job, every: timedelta, clock: Clock) -> Iterator[None]:
+    """Renew JOB's lease (its `locked_at`) every EVERY until the block ends.
+
+    The renewal is fenced like a result: once another worker has taken the job over, it
+    renews nothing. A failed renewal (a locked SQLite database, say) is logged and tried again
+    at the next tick; the lease is long enough to miss several.
+    """
+    done = threading.Event()
+    mine = Job.objects.filter(
+        pk=job.pk, state=JobState.RUNNING, locked_by=job.locked_by, attempts=job.attempts
+    )
+
+    def renew() -> None:
+        try:
+            while not done.wait(every.total_seconds()):
+                try:
+                    mine.update(locked_at=clock())
+                except DatabaseError as exc:
+                    logger.warning("%s: lease not renewed: %s", _name(job), exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=renew, name=f"lease-{job.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _settle(job: Job, **fields: Any) -> None:

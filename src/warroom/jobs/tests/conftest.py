@@ -19,8 +19,10 @@ def at(when: datetime) -> Callable[[], datetime]:
 @pytest.fixture(autouse=True)
 def test_handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[registry.Payload]]:
     """Register the test handlers; yields the list of payloads `ok` was called with."""
-    for name in ["ok", "boom", "permanent", "sigterm_self"]:
+    for name in ["ok", "boom", "permanent", "sigterm_self", "slow"]:
         monkeypatch.setitem(registry.HANDLERS, f"test.{name}", f"{handlers.__name__}.{name}")
     handlers.CALLS.clear()
+    handlers.RELEASE.clear()
     yield handlers.CALLS
+    handlers.RELEASE.set()
     handlers.CALLS.clear()

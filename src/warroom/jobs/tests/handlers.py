@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 
 from warroom.jobs.errors import PermanentError
 from warroom.jobs.registry import Payload
 
 CALLS: list[Payload] = []
+RELEASE = threading.Event()  # `slow` runs until a test sets it
 
 
 def ok(payload: Payload) -> None:
@@ -26,4 +28,10 @@ def permanent(payload: Payload) -> None:
 def sigterm_self(payload: Payload) -> None:
     """Ask our own process to stop while a job is in hand; the job must still finish."""
     os.kill(os.getpid(), signal.SIGTERM)
+    CALLS.append(payload)
+
+
+def slow(payload: Payload) -> None:
+    """A long job: runs until the test releases it (a minute at most, should a test fail)."""
+    RELEASE.wait(timeout=60)
     CALLS.append(payload)

@@ -6,6 +6,7 @@ from warroom.jobs import worker
 def test_the_worker_module_exports_its_public_functions():
     assert set(worker.__all__) == {
         "LEASE",
+        "RENEW_EVERY",
         "backoff",
         "retry_delay",
         "claim",
