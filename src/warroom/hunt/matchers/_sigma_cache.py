@@ -4,11 +4,13 @@ Parsing and compiling the 3,000 SigmaHQ rules takes about ten seconds, almost al
 and pySigma; a hunt that reuses the same rules loads them from the cache in well under one.
 The key covers the files' paths and contents and the versions of warroom and pySigma, so
 any change to a rule or to the compiler misses the cache. The cache is the user's own
-directory (`default_cache_dir`), written atomically; an unreadable entry is rebuilt.
+directory (`default_cache_dir`), written atomically; an unreadable entry is rebuilt. It keeps
+the KEEP entries used last (a read counts as a use) and deletes older ones when it writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -21,6 +23,8 @@ from warroom.hunt.errors import RuleError
 
 # Bump when the compiled form changes without a package version change.
 _FORMAT = "1"
+# Entries kept: a few rule sets (SigmaHQ, a team's own, a release or two) hunted in turn.
+KEEP = 8
 _HERE = Path(__file__).resolve().parent
 _COMPILER = (
     _HERE / "sigma.py",
@@ -63,9 +67,12 @@ def read(cache_dir: Path, key: str) -> Any:
     try:
         with path.open("rb") as stream:
             # The cache directory is the user's own, written only by `write` below.
-            return pickle.load(stream)  # noqa: S301
+            value = pickle.load(stream)  # noqa: S301
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: `prune` keeps the entries used last
+    return value
 
 
 def write(cache_dir: Path, key: str, value: Any) -> None:
@@ -78,3 +85,18 @@ def write(cache_dir: Path, key: str, value: Any) -> None:
         Path(stream.name).replace(cache_dir / f"sigma-{key}.pickle")
     except OSError:
         return
+    prune(cache_dir)
+
+
+def prune(cache_dir: Path, keep: int = KEEP) -> None:
+    """Delete all but the KEEP entries used last; a file that cannot be deleted is left."""
+    entries = []
+    for path in cache_dir.glob("sigma-*.pickle"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _, path in entries[keep:]:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
