@@ -8,7 +8,7 @@ an input: callers read the clock once and pass `now`.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -33,6 +33,7 @@ from warroom.cases.models import (
     Indicator,
     Task,
     TimelineEvent,
+    TimelineEventEdit,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +66,44 @@ def record_event(
         indicator=indicator,
         evidence=evidence,
     )
+
+
+# The fields of an event a person may correct.
+EDITABLE = ("kind", "text", "occurred_at")
+
+
+@transaction.atomic
+def edit_event(
+    event: TimelineEvent, actor: User, changes: dict[str, Any], *, now: datetime
+) -> TimelineEvent:
+    """Correct EVENT's kind, text or time; the old values are kept as a TimelineEventEdit.
+
+    Fields that do not change are left out of the record; an edit that changes nothing
+    records nothing. Who may edit which event is the caller's to check.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    changed = {name: value for name, value in changes.items() if getattr(event, name) != value}
+    if not changed:
+        return event
+    before = {name: _as_json(getattr(event, name)) for name in changed}
+    for name, value in changed.items():
+        setattr(event, name, value)
+    event.edited_at = now
+    event.save(update_fields=[*changed, "edited_at"])
+    TimelineEventEdit.objects.create(
+        event=event,
+        edited_at=now,
+        editor=actor,
+        before=before,
+        after={name: _as_json(value) for name, value in changed.items()},
+    )
+    return event
+
+
+def _as_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 def open_case(

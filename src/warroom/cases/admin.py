@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from warroom.cases.models import (
@@ -14,6 +16,7 @@ from warroom.cases.models import (
     Indicator,
     Task,
     TimelineEvent,
+    TimelineEventEdit,
 )
 
 
@@ -26,6 +29,18 @@ class IncidentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ["commander"]
 
 
+class TimelineEventEditInline(admin.TabularInline):  # type: ignore[type-arg]
+    """An event's corrections, read only: the record of what it said before."""
+
+    model = TimelineEventEdit
+    fields = readonly_fields = ("edited_at", "editor", "before", "after")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["occurred_at", "case", "kind", "text", "actor", "source"]
@@ -35,6 +50,7 @@ class TimelineEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ["case", "actor"]
     # A case can have hundreds of thousands of events: no full count on every page.
     show_full_result_count = False
+    inlines = [TimelineEventEditInline]
 
 
 @admin.register(Asset)

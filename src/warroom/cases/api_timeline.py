@@ -23,8 +23,16 @@ from warroom.accounts.access import Need, get_case_for_user
 from warroom.accounts.auth import api_user
 from warroom.cases import actions
 from warroom.cases.choices import EventKind, EventSource
-from warroom.cases.models import TimelineEvent
-from warroom.cases.schemas import EventFilters, EventIn, EventOut, EventPage, EventPatch, invalid
+from warroom.cases.models import TimelineEvent, TimelineEventEdit
+from warroom.cases.schemas import (
+    EventEditOut,
+    EventFilters,
+    EventIn,
+    EventOut,
+    EventPage,
+    EventPatch,
+    invalid,
+)
 
 router = Router(tags=["timeline"])
 
@@ -75,10 +83,15 @@ def update_event(
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     if "kind" in changes:
         _check_kind(changes["kind"])
-    for field, value in changes.items():
-        setattr(event, field, value)
-    event.save(update_fields=list(changes))
-    return event
+    return actions.edit_event(event, user, changes, now=timezone.now())
+
+
+@router.get("/{ref}/timeline/{event_id}/edits", response=list[EventEditOut])
+def list_event_edits(request: HttpRequest, ref: str, event_id: int) -> list[TimelineEventEdit]:
+    """Every correction of an event, oldest first: who, when, each field before and after."""
+    case, _role = get_case_for_user(api_user(request), ref, Need.READ)
+    event = get_object_or_404(case.events, pk=event_id)
+    return list(event.edits.select_related("editor"))
 
 
 def _check_kind(kind: EventKind) -> None:

@@ -130,6 +130,9 @@ class TimelineEvent(models.Model):
     fingerprint = models.CharField(  # noqa: DJ001
         max_length=64, null=True, blank=True, editable=False
     )
+    # Set by `actions.edit_event`; the old values are in `edits`, so a correction never
+    # erases what the record said before.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TimelineEventQuerySet.as_manager()
 
@@ -146,6 +149,23 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind}: {self.text[:60]}"
+
+
+class TimelineEventEdit(models.Model):
+    """One correction of a timeline event: who, when, and each changed field before and after."""
+
+    event = models.ForeignKey(TimelineEvent, models.CASCADE, related_name="edits")
+    edited_at = models.DateTimeField()
+    editor = models.ForeignKey(USER, models.SET_NULL, null=True, related_name="+")
+    # {field: value} as JSON (times in ISO 8601), for the fields this edit changed only.
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["edited_at", "id"]
+
+    def __str__(self) -> str:
+        return f"edit of event {self.event_id} at {self.edited_at:%Y-%m-%d %H:%M}"
 
 
 def validate_ip_list(value: object) -> None:

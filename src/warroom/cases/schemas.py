@@ -117,10 +117,24 @@ class EventOut(Schema):
     asset_id: int | None
     indicator_id: int | None
     evidence_id: int | None
+    edited_at: datetime | None = Field(
+        None, description="When it was last corrected; its edits list the old values."
+    )
 
     @staticmethod
     def resolve_actor(obj: Any) -> str | None:
         return username(obj.actor)
+
+
+class EventEditOut(Schema):
+    edited_at: datetime
+    editor: str | None
+    before: dict[str, str]
+    after: dict[str, str]
+
+    @staticmethod
+    def resolve_editor(obj: Any) -> str | None:
+        return username(obj.editor)
 
 
 class EventPage(Schema):

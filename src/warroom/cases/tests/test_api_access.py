@@ -28,6 +28,7 @@ EVIDENCE = {
 READS = {
     "/cases/{ref}",
     "/cases/{ref}/timeline",
+    "/cases/{ref}/timeline/{event_id}/edits",
     "/cases/{ref}/assets",
     "/cases/{ref}/indicators",
     "/cases/{ref}/evidence",

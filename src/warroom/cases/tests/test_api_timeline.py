@@ -108,6 +108,32 @@ def test_it_lets_the_author_correct_an_event(case: Incident, bob: User) -> None:
     assert (event.text, event.kind, event.occurred_at.hour) == ("typo", "finding", 5)
 
 
+def test_a_correction_keeps_what_the_event_said_before(case: Incident, bob: User) -> None:
+    # Before, a PATCH overwrote the text and the time, and the old ones were gone.
+    event = actions.record_event(case, bob, EventKind.OBSERVATION, "tpyo", occurred_at=DETECTED)
+    api = ApiClient(bob)
+    body = {"text": "typo", "occurred_at": "2025-08-12T05:00:00Z", "kind": "observation"}
+    corrected = api.patch(f"{TIMELINE}/{event.pk}", body).json()
+    assert corrected["edited_at"] is not None
+    [edit] = api.get(f"{TIMELINE}/{event.pk}/edits").json()
+    assert edit["editor"] == "bob"
+    assert edit["before"] == {"text": "tpyo", "occurred_at": "2025-08-12T06:30:00+00:00"}
+    assert edit["after"] == {"text": "typo", "occurred_at": "2025-08-12T05:00:00+00:00"}
+
+
+def test_a_correction_that_changes_nothing_records_nothing(case: Incident, bob: User) -> None:
+    event = actions.record_event(case, bob, EventKind.OBSERVATION, "same", occurred_at=DETECTED)
+    assert ApiClient(bob).patch(f"{TIMELINE}/{event.pk}", {"text": "same"}).status_code == 200
+    event.refresh_from_db()
+    assert event.edited_at is None
+    assert not event.edits.exists()
+
+
+def test_an_outsider_cannot_read_the_edits(case: Incident, bob: User, charlie: User) -> None:
+    event = actions.record_event(case, bob, EventKind.OBSERVATION, "x", occurred_at=DETECTED)
+    assert ApiClient(charlie).get(f"{TIMELINE}/{event.pk}/edits").status_code == 404
+
+
 def test_it_lets_the_commander_correct_any_person_event(
     case: Incident, alice: User, bob: User
 ) -> None:

@@ -123,3 +123,15 @@ def test_it_has_no_inline_script_or_style(client, case, alice, asset, action):
     ]
     assert "style=" not in text
     assert "<style" not in text
+
+
+def test_a_corrected_event_says_so(client, case, bob):
+    from warroom.cases.actions import edit_event, record_event
+
+    when = datetime(2025, 8, 12, 7, 0, tzinfo=UTC)
+    event = record_event(case, bob, EventKind.OBSERVATION, "tpyo", occurred_at=when)
+    edit_event(event, bob, {"text": "typo"}, now=when + timedelta(minutes=5))
+    client.force_login(bob)
+    text = client.get(_url(case)).text
+    item = text[text.index(f'id="event-{event.pk}"') :]
+    assert "(corrected" in item[: item.index("</li>")]
