@@ -5,6 +5,8 @@ Nothing needs to be set: with no environment warroom runs on SQLite with its dat
     WARROOM_DATA            data directory (database, evidence, secret key); default ./var
     WARROOM_DATABASE_URL    e.g. postgresql://user@127.0.0.1:5432/warroom; default SQLite
     WARROOM_SECRET_KEY      or WARROOM_SECRET_KEY_FILE; default: generated once in WARROOM_DATA
+    WARROOM_URL             where warroom itself is reached, for links in reminders;
+                            default http://127.0.0.1:8000/
     WARROOM_DEBUG           DEBUG on (never in production); default off
     WARROOM_ALLOWED_HOSTS   comma separated; default localhost names
     WARROOM_SECURE_COOKIES  send cookies only over HTTPS; default on unless DEBUG
@@ -341,6 +343,7 @@ STATUS_SUPPORT_PHONE = env_str("WARROOM_STATUS_SUPPORT_PHONE")
 STATUS_SUPPORT_EMAIL = env_str("WARROOM_STATUS_SUPPORT_EMAIL")
 STATUS_WEBHOOK_PRIVATE_OK = env_bool("WARROOM_STATUS_WEBHOOK_PRIVATE_OK", False)
 
+SITE_URL = env_str("WARROOM_URL", "http://127.0.0.1:8000/")
 CLOCK_REMINDERS = env_str("WARROOM_CLOCK_REMINDERS", "50%,-4h,0,+1h")
 CLOCK_WEBHOOK_URL = env_str("WARROOM_CLOCK_WEBHOOK_URL")
 CLOCK_WEBHOOK_SECRET = env_str("WARROOM_CLOCK_WEBHOOK_SECRET")

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -226,11 +227,16 @@ def _text(obligation: Obligation, headline: str) -> str:
     lines += [
         "",
         "Record the submission, or why the step does not apply, in warroom:",
-        obligation.get_absolute_url(),
+        app_url(obligation.get_absolute_url()),
         "",
         "You receive this as a commander, legal or communications member of the case.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def app_url(path: str) -> str:
+    """PATH on warroom itself (settings.SITE_URL), for links in mail and webhooks."""
+    return urljoin(settings.SITE_URL, path)
 
 
 def _webhook(obligation: Obligation, point: Point, headline: str) -> dict[str, Any]:
@@ -253,6 +259,6 @@ def _webhook(obligation: Obligation, point: Point, headline: str) -> dict[str, A
             "starts_at": _iso(starts) if starts else None,
             "due_at": _iso(obligation.due_at),
             "notes": obligation.notes.splitlines(),
-            "url": obligation.get_absolute_url(),
+            "url": app_url(obligation.get_absolute_url()),
         },
     }

@@ -98,6 +98,17 @@ def test_the_messages_say_what_is_due_where_and_when(early_warning, hooked):
     assert body["obligation"]["starts_at"] == "2025-08-12T10:00:00Z"
 
 
+def test_links_lead_to_warroom_itself(early_warning, hooked, settings):
+    # Before, mail and webhooks carried a bare path ("/clocks/case/..."), which no mail
+    # client can open.
+    settings.SITE_URL = "https://warroom.example.net/"
+    receiver, smtp = hooked
+    _work_at(BEFORE)
+    link = "https://warroom.example.net" + early_warning.get_absolute_url()
+    assert all(link in mail.part("text/plain") for mail in _mails(smtp))
+    assert {hook.json()["obligation"]["url"] for hook in _hooks(receiver)} == {link}
+
+
 def test_half_time_says_how_long_is_left(early_warning, hooked):
     receiver, _smtp = hooked
     _work_at(HALF)
