@@ -7,6 +7,7 @@ warroom scenario  write realistic evidence with ground truth (body in scenario_c
 warroom demo      the scenario hunted into a new case: a populated war room (body in demo.py)
 warroom catalog   load and show the service catalog (body in catalog_cli.py)
 warroom status    export the public status page and publish it (body in status_cli.py)
+warroom clocks    the regulatory obligations a set of facts creates (body in clocks_cli.py)
 warroom token     issue an API token for a user
 warroom manage    Django's management commands (migrate, createsuperuser, shell, ...)
 """
@@ -232,21 +233,16 @@ def _register_scenario() -> None:
 
 def _register_subcommands() -> None:
     from warroom.catalog_cli import app as catalog
+    from warroom.clocks_cli import app as clocks
     from warroom.status_cli import app as status
 
     app.add_typer(catalog, name="catalog")
     app.add_typer(status, name="status")
-
-
-def _register_clocks() -> None:
-    from warroom.clocks_cli import app as clocks
-
     app.add_typer(clocks, name="clocks")
 
 
 _register_hunt()
 _register_scenario()
-_register_clocks()
 _register_subcommands()
 
 

@@ -22,7 +22,7 @@ verb, so two people answering at once recompute one after the other.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -34,7 +34,14 @@ from warroom.cases.models import Incident
 from warroom.clocks import engine, reminders
 from warroom.clocks.choices import ObligationStatus, SubmissionMethod
 from warroom.clocks.display import moment, value_text
-from warroom.clocks.facts import ENTITY_TYPES, FACT_LABELS, FACT_NAMES, Facts, parse_facts
+from warroom.clocks.facts import (
+    ENTITY_TYPES,
+    FACT_LABELS,
+    FACT_NAMES,
+    Facts,
+    format_time,
+    parse_facts,
+)
 from warroom.clocks.models import Fact, Obligation, Submission
 
 if TYPE_CHECKING:
@@ -137,7 +144,7 @@ def _submissions(case: Incident) -> dict[str, str]:
         .values("obligation__key")
         .annotate(first=Min("submitted_at"))
     )
-    return {row["obligation__key"]: _iso(row["first"]) for row in rows}
+    return {row["obligation__key"]: format_time(row["first"]) for row in rows}
 
 
 def _facts_data(values: dict[str, Any], submissions: dict[str, str]) -> dict[str, Any]:
@@ -155,14 +162,10 @@ def _source(case: Incident) -> str:
     return f"the clock facts of {case.reference}"
 
 
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _as_json(value: Any) -> Any:
     """A parsed fact value as FACTS.json holds it; None for "not known yet"."""
     if isinstance(value, datetime):
-        return _iso(value)
+        return format_time(value)
     if isinstance(value, frozenset):  # entity types, in the schema's order
         return [entity for entity in ENTITY_TYPES if entity in value] or None
     if isinstance(value, tuple | list):  # country codes

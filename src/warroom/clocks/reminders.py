@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -36,6 +36,7 @@ from django.utils import timezone
 from warroom.accounts.models import Membership, Role
 from warroom.clocks.choices import ObligationStatus
 from warroom.clocks.display import moment, span
+from warroom.clocks.facts import format_time
 from warroom.clocks.models import Obligation
 from warroom.jobs.errors import PermanentError
 from warroom.jobs.models import Job
@@ -113,10 +114,6 @@ def points(setting: str | None = None) -> tuple[Point, ...]:
         raise ImproperlyConfigured(f"CLOCK_REMINDERS ({text!r}): {exc}") from exc
 
 
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def schedule(obligation: Obligation, *, now: datetime) -> list[Job]:
     """Queue the reminders of OBLIGATION's deadline that fall after NOW (and after its start).
 
@@ -132,7 +129,7 @@ def schedule(obligation: Obligation, *, now: datetime) -> list[Job]:
         if at is None or at < now or (starts is not None and at <= starts) or at in taken:
             continue
         taken.add(at)
-        payload = {"obligation": obligation.pk, "point": point.token, "due_at": _iso(due)}
+        payload = {"obligation": obligation.pk, "point": point.token, "due_at": format_time(due)}
         jobs.append(enqueue(REMIND, payload, run_at=at, now=now))
     return jobs
 
@@ -165,7 +162,7 @@ def _stale(obligation: Obligation | None, due: str) -> str:
         return "the obligation was deleted"
     if obligation.status != ObligationStatus.OPEN:
         return f"it is {obligation.get_status_display().lower()}"
-    if obligation.due_at is None or _iso(obligation.due_at) != due:
+    if obligation.due_at is None or format_time(obligation.due_at) != due:
         return f"the deadline moved from {due} to {moment(obligation.due_at)}"
     return ""
 
@@ -190,7 +187,7 @@ def recipients(obligation: Obligation) -> list[tuple[int, str]]:
 
 def _send(obligation: Obligation, point: Point, now: datetime) -> None:
     assert obligation.due_at is not None
-    key = f"clock:{obligation.pk}:{point.token}:{_iso(obligation.due_at)}"
+    key = f"clock:{obligation.pk}:{point.token}:{format_time(obligation.due_at)}"
     headline = point.headline(obligation.starts_at, obligation.due_at)
     subject = f"[{obligation.case.reference}] {headline}: {obligation.title}"
     text = _text(obligation, headline)
@@ -256,8 +253,8 @@ def _webhook(obligation: Obligation, point: Point, headline: str) -> dict[str, A
             "title": obligation.title,
             "recipient": obligation.recipient,
             "basis": obligation.basis,
-            "starts_at": _iso(starts) if starts else None,
-            "due_at": _iso(obligation.due_at),
+            "starts_at": format_time(starts) if starts else None,
+            "due_at": format_time(obligation.due_at),
             "notes": obligation.notes.splitlines(),
             "url": app_url(obligation.get_absolute_url()),
         },

@@ -117,7 +117,7 @@ def _case_page(
         "case": case,
         "role": role,
         "facts": _fact_rows(case, form),
-        "rows": case_order(clock_rows(Obligation.objects.filter(case=case), now)),
+        "rows": case_order(clock_rows(case.obligations.all(), now)),
     }
     return render(request, "clocks/case_clocks.html", context, status=400 if form else 200)
 

@@ -28,12 +28,8 @@ def test_database_url() -> str:
     """The test database, as a worker process must reach it."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
-        # The same options as settings.py gives SQLite: WAL, IMMEDIATE writes, a patient lock.
-        options = {
-            "timeout": "20",
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
+        # The options settings.py gives SQLite (WAL, IMMEDIATE writes, a patient lock).
+        options = {name: str(value) for name, value in db["OPTIONS"].items()}
         return f"sqlite:///{db['NAME']}?{urlencode(options)}"
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""

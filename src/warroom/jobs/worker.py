@@ -35,7 +35,7 @@ from types import FrameType
 from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from warroom.jobs.errors import PermanentError, UnknownJobKind
@@ -355,9 +355,7 @@ def _lease_renewed(job: Job, every: timedelta, clock: Clock) -> Iterator[None]:
     at the next tick; the lease is long enough to miss several.
     """
     done = threading.Event()
-    mine = Job.objects.filter(
-        pk=job.pk, state=JobState.RUNNING, locked_by=job.locked_by, attempts=job.attempts
-    )
+    mine = _held(job)
 
     def renew() -> None:
         try:
@@ -378,12 +376,16 @@ def _lease_renewed(job: Job, every: timedelta, clock: Clock) -> Iterator[None]:
         thread.join()
 
 
-def _settle(job: Job, **fields: Any) -> None:
-    """Record the outcome, only if JOB is still this worker's run of it."""
-    mine = Job.objects.filter(
+def _held(job: Job) -> QuerySet[Job]:
+    """JOB's row while it is still this worker's run of it: the fence of every write."""
+    return Job.objects.filter(
         pk=job.pk, state=JobState.RUNNING, locked_by=job.locked_by, attempts=job.attempts
     )
-    if mine.update(**fields) != 1:
+
+
+def _settle(job: Job, **fields: Any) -> None:
+    """Record the outcome, only if JOB is still this worker's run of it."""
+    if _held(job).update(**fields) != 1:
         logger.warning("%s: lease lost; another worker took it over, result dropped", _name(job))
 
 

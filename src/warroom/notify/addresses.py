@@ -18,9 +18,17 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-__all__ = ["private_reason"]
+from django.conf import settings
+
+__all__ = ["private_reason", "refusal"]
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def refusal(url: str) -> str | None:
+    """Why a stranger's URL is refused here, or None: `private_reason`, unless the install
+    lets subscribers reach private addresses (settings.STATUS_WEBHOOK_PRIVATE_OK)."""
+    return None if settings.STATUS_WEBHOOK_PRIVATE_OK else private_reason(url)
 
 
 def private_reason(url: str) -> str | None:

@@ -19,7 +19,7 @@ import httpx
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from warroom.notify.addresses import private_reason
+from warroom.notify.addresses import refusal
 from warroom.notify.errors import DeliveryFailed
 from warroom.notify.models import Delivery
 from warroom.notify.signing import HEADER, sign
@@ -92,10 +92,9 @@ def post_webhook(delivery: Delivery, now: datetime) -> int:
     Redirects are not followed: a 3xx is a failure, as on Statuspage, since following it
     would send the payload somewhere the subscriber never confirmed.
     """
-    if delivery.public_only and not settings.STATUS_WEBHOOK_PRIVATE_OK:
-        refused = private_reason(delivery.recipient)
-        if refused:
-            raise DeliveryFailed(f"refused: {refused}", retry=False)
+    refused = refusal(delivery.recipient) if delivery.public_only else None
+    if refused:
+        raise DeliveryFailed(f"refused: {refused}", retry=False)
     try:
         with (
             httpx.Client(

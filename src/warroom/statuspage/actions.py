@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models, transaction
 
 from warroom.cases.actions import record_event
@@ -46,7 +45,6 @@ from warroom.statuspage.models import (
     AffectedComponent,
     IncidentUpdate,
     Notice,
-    PageRevision,
     PublicIncident,
 )
 
@@ -231,7 +229,7 @@ def publish_update(update: IncidentUpdate, actor: User, *, now: datetime) -> Inc
     update.save()
     _advance(incident, update.status, now)
     incident.components.add(*[row.component_id for row in affected])
-    _page_changed(now)
+    site.page_changed(now)
     if update.deliver_notifications:
         enqueue("statuspage.fan_out", {"update": update.pk}, now=now)
     told = " Subscribers will be notified." if update.deliver_notifications else ""
@@ -269,7 +267,7 @@ def publish_postmortem(
     incident.postmortem_published_at = incident.updated_at = now
     incident.status = IncidentStatus.POSTMORTEM
     incident.save()
-    _page_changed(now)
+    site.page_changed(now)
     _note(incident, actor, now, f"Postmortem of “{incident.name}” published: “{body.strip()}”")
     return incident
 
@@ -332,7 +330,7 @@ def publish_notice(notice: Notice, actor: User, *, now: datetime) -> Notice:
     _expect(notice, (ReviewState.APPROVED,), "published")
     notice.review, notice.published_at = ReviewState.PUBLISHED, now
     notice.save(update_fields=["review", "published_at"])
-    _page_changed(now)
+    site.page_changed(now)
     _note(notice, actor, now, f"{_about_notice(notice)} published: “{notice.body}”")
     return notice
 
@@ -347,7 +345,7 @@ def withdraw_notice(notice: Notice, actor: User, *, now: datetime) -> Notice:
     notice.review = ReviewState.WITHDRAWN
     notice.save(update_fields=["review"])
     if was_public:
-        _page_changed(now)
+        site.page_changed(now)
     _note(notice, actor, now, f"{_about_notice(notice)} withdrawn.")
     return notice
 
@@ -502,18 +500,6 @@ def _advance(incident: PublicIncident, status: str, now: datetime) -> None:
         incident.resolved_at = None
     incident.updated_at = now
     incident.save()
-
-
-def _page_changed(now: datetime) -> None:
-    """The public page changed: bump its revision and push the export where configured.
-
-    Other processes see the new revision within STATUS_CACHE_SECONDS; this one renders again
-    on its next request once the change has committed.
-    """
-    revision = PageRevision.bump(now)
-    transaction.on_commit(site.invalidate)
-    if settings.STATUS_TARGETS:
-        enqueue("statuspage.publish", {"revision": revision}, now=now)
 
 
 def _note(subject: Subject, actor: User, now: datetime, text: str) -> None:

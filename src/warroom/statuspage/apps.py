@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_save
 
 
@@ -26,9 +25,9 @@ class StatuspageConfig(AppConfig):
 def _component_status_changed(
     sender: type[Any], instance: Any, created: bool, **kwargs: Any
 ) -> None:
+    from warroom.catalog.choices import ChangeSource
     from warroom.statuspage import site
-    from warroom.statuspage.models import PageRevision
 
-    if created and instance.component.public:
-        PageRevision.bump(instance.changed_at)
-        transaction.on_commit(site.invalidate)
+    # A published update changes the page once for all its components (actions.py).
+    if created and instance.source != ChangeSource.UPDATE and instance.component.public:
+        site.page_changed(instance.changed_at)

@@ -46,10 +46,8 @@ RESOLVED = (IncidentStatus.RESOLVED, IncidentStatus.POSTMORTEM, MaintenanceStatu
 
 def worst_impact(statuses: Iterable[str]) -> Impact:
     """The impact implied by the worst of STATUSES (component status values); none if empty."""
-    ranked = [ComponentStatus(status) for status in statuses]
-    if not ranked:
-        return Impact.NONE
-    return STATUS_IMPACT[max(ranked, key=lambda status: status.rank)]
+    # No status at all is operational, which implies no impact.
+    return STATUS_IMPACT[ComponentStatus.worst(statuses)]
 
 
 class PublicIncidentQuerySet(models.QuerySet["PublicIncident"]):
@@ -144,7 +142,8 @@ class PublicIncident(models.Model):
         """`impact_override` if set; `maintenance` for a maintenance; else derived.
 
         Derived from the worst new status among the components of its published updates.
-        Uses prefetched `updates` (with their `affected`) when there are any, else one query.
+        Uses prefetched updates (with their `affected`) when there are: the published ones as
+        `public_updates`, or all as `updates`; else one query.
         """
         if self.impact_override:
             return Impact(self.impact_override)
@@ -153,12 +152,15 @@ class PublicIncident(models.Model):
         return worst_impact(self._published_new_statuses())
 
     def _published_new_statuses(self) -> list[str]:
+        prefetched = getattr(self, "public_updates", None)  # as v2.published_incidents does
+        if prefetched is not None:
+            return [row.new_status for update in prefetched for row in update.affected.all()]
         if "updates" in getattr(self, "_prefetched_objects_cache", {}):
             return [
-                affected.new_status
+                row.new_status
                 for update in self.updates.all()
                 if update.review == ReviewState.PUBLISHED
-                for affected in update.affected.all()
+                for row in update.affected.all()
             ]
         return list(
             AffectedComponent.objects.filter(

@@ -27,10 +27,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from warroom.jobs.queue import enqueue
 from warroom.statuspage import feeds, site_pages, v2
 from warroom.statuspage.models import PageRevision, PublicIncident
 
@@ -347,3 +349,17 @@ SITE = SiteCache()
 def invalidate() -> None:
     """Make this process's cache render again on the next request."""
     SITE.invalidate()
+
+
+def page_changed(now: datetime) -> int:
+    """The public page changed in the current transaction; returns the new revision.
+
+    Bumps the revision (other processes render again within STATUS_CACHE_SECONDS), makes this
+    process render again once the change commits, and queues a push of the export where
+    targets are configured (a burst of changes costs one push per target: `publish_job`).
+    """
+    revision = PageRevision.bump(now)
+    transaction.on_commit(invalidate)
+    if settings.STATUS_TARGETS:
+        enqueue("statuspage.publish", {"revision": revision}, now=now)
+    return revision

@@ -12,10 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 
 from warroom.catalog.models import Component, Language
-from warroom.notify.addresses import private_reason
+from warroom.notify.addresses import refusal
 
 __all__ = ["ComponentChoice", "SubscribeForm", "component_groups"]
 
@@ -79,7 +78,7 @@ class SubscribeForm(forms.Form):
         url: str = self.cleaned_data["endpoint"]
         if url and urlsplit(url).scheme not in ("http", "https"):
             raise forms.ValidationError("A webhook URL starts with https:// (or http://).")
-        refused = private_reason(url) if url and not settings.STATUS_WEBHOOK_PRIVATE_OK else None
+        refused = refusal(url) if url else None
         if refused:
             raise forms.ValidationError(f"This URL cannot be used: {refused}.")
         return url

@@ -33,7 +33,6 @@ from warroom.statuspage.models import (
     IncidentUpdate,
     PageRevision,
     PublicIncident,
-    worst_impact,
 )
 
 __all__ = [
@@ -178,8 +177,7 @@ def worst_status(statuses: Iterable[str]) -> str:
 
     A group's status is its worst public child's, as Statuspage shows it.
     """
-    ranked = [ComponentStatus(status) for status in statuses]
-    return max(ranked, key=lambda s: s.rank, default=ComponentStatus.OPERATIONAL).value
+    return ComponentStatus.worst(statuses).value
 
 
 def component_object(component: Component, children: list[Component] | None = None) -> Doc:
@@ -238,10 +236,7 @@ def impact_of(incident: PublicIncident) -> str:
     Its override, `maintenance` for a maintenance, else the worst new status its published
     updates gave any component (internal ones too: they are part of what happened).
     """
-    if incident.impact_override or incident.kind == IncidentKind.MAINTENANCE:
-        return incident.impact.value
-    statuses = [row.new_status for update in updates_of(incident) for row in update.affected.all()]
-    return worst_impact(statuses).value
+    return incident.impact.value
 
 
 def shown_at(update: IncidentUpdate) -> datetime | None:

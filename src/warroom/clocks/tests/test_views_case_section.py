@@ -63,3 +63,17 @@ def test_tables_sum_up_proposed_and_unconfirmed_rules(clock_case):
     caution, none = (row.caution for row in clock_rows([circia, plain], NOW))
     assert caution == "proposed rule, not in force; 1 unconfirmed point"
     assert none == ""
+
+
+def test_the_section_costs_one_query_however_many_clocks(clock_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from warroom.cases.models import Incident
+
+    assert clock_case.obligations.count() > 2
+    case = Incident.objects.get(pk=clock_case.pk)
+    with CaptureQueriesContext(connection) as queries:
+        _section(case)
+    # Before, each row's link read its case again: one query per obligation.
+    assert len(queries) == 1

@@ -27,3 +27,15 @@ def test_an_internal_component_changing_does_not(catalog, alice):
         identity, ComponentStatus.MAJOR_OUTAGE, alice, now=NOW, source=ChangeSource.PERSON
     )
     assert PageRevision.current() == before
+
+
+def test_it_is_pushed_to_the_targets_too(catalog, alice, settings):
+    # Before, the live page followed a catalog change but the static mirrors did not.
+    from warroom.jobs.models import Job
+
+    settings.STATUS_TARGETS = ["/srv/status"]
+    set_component_status(
+        catalog["portal"], ComponentStatus.MAJOR_OUTAGE, alice, now=NOW, source=ChangeSource.PERSON
+    )
+    [job] = Job.objects.filter(kind="statuspage.publish")
+    assert job.payload == {"revision": PageRevision.current()}
